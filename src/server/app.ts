@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { Redis } from 'ioredis'
+import pino from 'pino'
+import { deriveKey } from './platform/auth/crypto.js'
+import { gate } from './platform/auth/actor.js'
+import { authenticate } from './platform/auth/authenticate.js'
+import { AccessTokens } from './platform/auth/jwt.js'
+import type { Config } from './platform/config.js'
+import type { AppContext } from './platform/context.js'
+import { openDatabase, type Database } from './platform/db/engine.js'
+import { migrateToLatest } from './platform/db/migrate.js'
+import { registerErrorHandling } from './platform/error-handler.js'
+import { AppError } from './platform/errors.js'
+import { uuidv7 } from './platform/ids.js'
+import { FileStore } from './platform/files.js'
+import { Mailer } from './platform/mailer.js'
+import { registerObservability } from './platform/observability.js'
+import { OutboxDispatcher } from './platform/outbox.js'
+import { MemoryRateLimiter, RedisRateLimiter } from './platform/rate-limit.js'
+import { MODULES } from './modules/index.js'
+
+export type App = FastifyInstance
+
+export interface BuildOptions {
+  /** Use this database instead of opening one from the config (tests share one per file). */
+  database?: Database
+  /** Start the outbox dispatcher's timer (off in tests, which call `drain()`). */
+  startWorkers?: boolean
+  logger?: pino.Logger
+}
+
+const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web')
+
+/**
+ * Builds the Fastify app — database opened and migrated, every module registered — without
+ * listening. `aidly serve` listens on it; tests call `app.inject()`.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  // People at a terminal get readable lines; anything else (files, log shippers) gets JSON.
+  const log = options.logger ?? (process.stdout.isTTY && !process.env.VITEST
+    ? pino({ level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } })
+    : pino({ level: config.logLevel }))
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  })
+
+  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const applied = await migrateToLatest(database.db)
+  if (applied.length) log.info({ applied }, 'migrations applied')
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null
+  redis?.on('error', (err) => log.warn({ err }, 'redis error'))
+
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    tokens: new AccessTokens(deriveKey(config.secret, 'jwt'), config.accessTokenTtlSeconds),
+    limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+    mailer: new Mailer(config.smtpUrl, config.mailFrom, log),
+    files: new FileStore(path.join(config.dataDir, 'files')),
+    outbox: new OutboxDispatcher(database.db, log),
+    secretsKey: deriveKey(config.secret, 'secrets-at-rest'),
+    redis,
+    log,
+    routes: [],
+  }
+  app.decorate('ctx', ctx)
+  app.decorateRequest('actor', null)
+  app.decorateRequest('authError', null)
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+    const header = req.headers.authorization
+    if (!header) return
+    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!match?.[1]) {
+      req.authError = new AppError('unauthorized', 'Use "Authorization: Bearer <token>".')
+      return
+    }
+    try {
+      req.actor = await authenticate(ctx.db, ctx.tokens, match[1])
+    } catch (error) {
+      if (error instanceof AppError) req.authError = error
+      else throw error
+    }
+  })
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'same-origin')
+    reply.header('x-frame-options', 'DENY')
+  })
+
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      ctx.routes.push({ method, url: route.url, public: route.config?.public === true, user: route.config?.user === true, permission: route.config?.permission ?? [] })
+    }
+  })
+  app.addHook('preValidation', async (req) => {
+    // Unmatched URLs have no route url: they fall through to the 404 handler.
+    if (!req.is404 && req.url.startsWith('/api/v1/')) gate(req)
+  })
+
+  registerErrorHandling(app)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Aidly API', version: '1.0.0', description: 'Multi-tenant customer-support helpdesk. Conventions: docs/api.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token or API key' } } },
+      security: [{ bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  registerObservability(app)
+
+  for (const mod of MODULES) await app.register(mod, { prefix: '/api/v1' })
+
+  if (existsSync(path.join(WEB_DIR, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] })
+    app.get('/*', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
+      const pathname = req.url.split('?')[0] ?? ''
+      // API paths and missing files (anything with an extension) are real 404s; other paths are app routes.
+      if (pathname.startsWith('/api/') || /\.[a-z0-9]+$/i.test(pathname)) throw new AppError('not_found', `No route for GET ${pathname}.`)
+      return reply.sendFile('index.html', { maxAge: 0 })
+    })
+  }
+
+  app.addHook('onClose', async () => {
+    await ctx.outbox.stop()
+    ctx.mailer.close()
+    redis?.disconnect()
+    if (!options.database) await database.close()
+  })
+  if (options.startWorkers) ctx.outbox.start()
+  await app.ready()
+  return app
+}

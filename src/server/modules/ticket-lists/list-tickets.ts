@@ -1,0 +1,70 @@
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Actor } from '../../platform/auth/actor.js'
+import type { Tx } from '../../platform/db/schema.js'
+import { invalid } from '../../platform/errors.js'
+import { selectTickets, type TicketRow } from '../tickets/present.js'
+import { visibleTo } from '../tickets/visibility.js'
+import { ticketFilterConditions, type TicketFilters } from './filters.js'
+import { scopedTickets } from './scope.js'
+import { afterCursor, decodeCursor, encodeCursor, orderBySql, sortKeyText, sortPlan, type TicketSort } from './sorting.js'
+
+export interface ListInput {
+  filters: TicketFilters
+  sort: TicketSort
+  limit: number
+  /** Page mode (with a total) unless a cursor is given. */
+  page?: number
+  /** Keyset mode: `''` starts at the top, otherwise a `next_cursor` of the previous page. */
+  cursor?: string
+}
+
+export interface ListResult {
+  rows: TicketRow[]
+  meta: { page?: number; limit: number; total?: number; next_cursor: string | null }
+}
+
+/** Everything that narrows the list: the actor's visibility and the filters. */
+export async function listConditions(tx: Tx, actor: Actor, filters: TicketFilters): Promise<Expression<SqlBool>[]> {
+  return [visibleTo(actor), ...await ticketFilterConditions(tx, actor, filters)]
+}
+
+/**
+ * The statements of one list page: the page (ids chosen from `tenant_tickets`, where every
+ * filter can use its index, then the joined read model for those rows only) and, in page mode,
+ * the total. Exposed apart from running them so `bench/explain-tickets.ts` explains exactly these.
+ */
+export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
+  if (input.cursor !== undefined && input.page !== undefined) throw invalid('cursor', 'cannot be combined with page')
+  const where = await listConditions(tx, actor, input.filters)
+  const plan = sortPlan(input.sort)
+  let ids = scopedTickets(tx).select('t.id')
+  for (const w of where) ids = ids.where(w)
+  if (input.cursor) ids = ids.where(afterCursor(plan, decodeCursor(input.cursor, input.sort)))
+  const offset = input.cursor === undefined ? ((input.page ?? 1) - 1) * input.limit : 0
+  // One row more than asked tells whether there is a next page without counting.
+  ids = ids.orderBy(orderBySql(plan)).limit(input.limit + 1).offset(offset)
+  // The ids go in as an array (an init plan): the planner then reads those few tickets by key
+  // and joins the read model to them alone, instead of planning the joins for the whole table.
+  const page = selectTickets(tx).select(sortKeyText(plan).as('sort_key'))
+    .where(sql<SqlBool>`t.id = ANY(ARRAY(${ids}))`)
+    .orderBy(orderBySql(plan))
+
+  let count = scopedTickets(tx).select(sql<string>`count(*)`.as('total'))
+  for (const w of where) count = count.where(w)
+  return { page, count: input.cursor === undefined ? count : null }
+}
+
+/** One page of the tickets the actor may see, filtered and sorted. */
+export async function listTickets(tx: Tx, actor: Actor, input: ListInput): Promise<ListResult> {
+  const queries = await buildListQueries(tx, actor, input)
+  const fetched = await queries.page.execute()
+  const more = fetched.length > input.limit
+  const rows = more ? fetched.slice(0, input.limit) : fetched
+  const last = rows[rows.length - 1]
+  const next_cursor = more && last ? encodeCursor(input.sort, last.sort_key, last.id) : null
+  if (!queries.count) return { rows, meta: { limit: input.limit, next_cursor } }
+  const page = input.page ?? 1
+  // An empty page past the end needs the count; a short first page is its own total.
+  const total = page === 1 && !more ? rows.length : Number((await queries.count.executeTakeFirstOrThrow()).total)
+  return { rows, meta: { page, limit: input.limit, total, next_cursor } }
+}

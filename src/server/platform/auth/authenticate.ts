@@ -1,0 +1,64 @@
+import { sql } from 'kysely'
+import type { Tx } from '../db/schema.js'
+import { withSystem } from '../db/tenant.js'
+import { AppError } from '../errors.js'
+import type { Actor } from './actor.js'
+import { sha256 } from './crypto.js'
+import type { AccessTokens } from './jwt.js'
+
+export const API_KEY_PREFIX = 'aidly_'
+
+/**
+ * Resolves a bearer credential to an actor: an access token (JWT) whose session is live and whose
+ * membership is active, or an unrevoked, unexpired API key. Role and permissions are read fresh,
+ * so a role change or deactivation takes effect on the next request.
+ */
+export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string): Promise<Actor> {
+  if (bearer.startsWith(API_KEY_PREFIX)) return authenticateApiKey(db, bearer)
+  const claims = await tokens.verify(bearer)
+  const row = await withSystem(db, (tx) =>
+    tx.selectFrom('sessions as s')
+      .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id'))
+      .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
+      .select(['m.is_active', 's.revoked_at', 's.expires_at', 'r.id as role_id', 'r.key', 'r.name', 'r.kind', 'r.permissions', 'r.ticket_scope'])
+      .where('s.id', '=', claims.sid)
+      .where('s.user_id', '=', claims.sub)
+      .where('s.tenant_id', '=', claims.tid)
+      .executeTakeFirst())
+  if (!row || row.revoked_at || Date.parse(row.expires_at) <= Date.now()) throw new AppError('invalid_token', 'This session has ended. Sign in again.')
+  if (!row.is_active) throw new AppError('forbidden', 'Your account in this organization is deactivated.')
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    tenantId: claims.tid,
+    sessionId: claims.sid,
+    apiKeyId: null,
+    role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
+  }
+}
+
+async function authenticateApiKey(db: Tx, key: string): Promise<Actor> {
+  const row = await withSystem(db, async (tx) => {
+    const found = await tx.selectFrom('api_keys as k')
+      .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'k.tenant_id').onRef('r.id', '=', 'k.role_id'))
+      .select(['k.tenant_id', 'k.id', 'k.revoked_at', 'k.expires_at', 'k.last_used_at', 'r.id as role_id', 'r.key', 'r.name', 'r.kind', 'r.permissions', 'r.ticket_scope'])
+      .where('k.key_hash', '=', sha256(key))
+      .executeTakeFirst()
+    if (!found || found.revoked_at || (found.expires_at && Date.parse(found.expires_at) <= Date.now()) || found.kind !== 'staff') return null
+    // Record use at most once a minute, to keep the hot path read-only.
+    if (!found.last_used_at || Date.now() - Date.parse(found.last_used_at) > 60_000) {
+      await tx.updateTable('api_keys').set({ last_used_at: sql`now()` })
+        .where('tenant_id', '=', found.tenant_id).where('id', '=', found.id).execute()
+    }
+    return found
+  })
+  if (!row) throw new AppError('invalid_token', 'This API key is not valid.')
+  return {
+    kind: 'api_key',
+    userId: null,
+    tenantId: row.tenant_id,
+    sessionId: null,
+    apiKeyId: row.id,
+    role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
+  }
+}

@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Actor } from './auth/actor.js'
+import type { AccessTokens } from './auth/jwt.js'
+import type { Config } from './config.js'
+import type { Database } from './db/engine.js'
+import type { FileStore } from './files.js'
+import type { Tx } from './db/schema.js'
+import { withTenant } from './db/tenant.js'
+import type { Mailer } from './mailer.js'
+import type { OutboxDispatcher } from './outbox.js'
+import type { RateLimiter } from './rate-limit.js'
+
+/** The services every module reaches through `app.ctx`. */
+export interface AppContext {
+  config: Config
+  database: Database
+  db: Tx
+  tokens: AccessTokens
+  limiter: RateLimiter
+  mailer: Mailer
+  files: FileStore
+  outbox: OutboxDispatcher
+  /** Key for secrets encrypted at rest (TOTP seeds, mailbox passwords), derived from AIDLY_SECRET. */
+  secretsKey: Buffer
+  redis: Redis | null
+  log: Logger
+  /** Every route registered, for the OpenAPI and authorization-matrix tests. */
+  routes: Array<{ method: string; url: string; public: boolean; user: boolean; permission: string[] }>
+}
+
+/** One transaction in the actor's organization, under row-level security. */
+export function tenantTx<T>(ctx: AppContext, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTenant(ctx.db, { tenantId: actor.tenantId, userId: actor.userId }, fn)
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext
+  }
+}

@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.js'
+
+export type Engine = 'pglite' | 'postgres'
+
+export interface Database {
+  db: Kysely<DB>
+  engine: Engine
+  /** Where PGlite keeps its files, or the server URL without the password. */
+  location: string
+  close(): Promise<void>
+}
+
+// Dates come back as strings everywhere (timestamptz as ISO text), the same on both engines.
+pg.types.setTypeParser(1184, (v: string) => new Date(v).toISOString())
+pg.types.setTypeParser(1114, (v: string) => new Date(`${v}Z`).toISOString())
+pg.types.setTypeParser(20, (v: string) => Number(v))
+
+/**
+ * Opens the database: PGlite under `<dataDir>/pg` (or in memory for `memory://`), or a PostgreSQL
+ * server for a `postgres://` URL.
+ */
+export async function openDatabase(opts: { databaseUrl: string | undefined; dataDir: string; poolSize?: number }): Promise<Database> {
+  if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const url = new URL(opts.databaseUrl)
+    url.password = ''
+    return { db, engine: 'postgres', location: url.toString(), close: () => db.destroy() }
+  }
+  let dataDir: string | undefined
+  if (opts.databaseUrl !== 'memory://') {
+    dataDir = path.join(opts.dataDir, 'pg')
+    mkdirSync(dataDir, { recursive: true })
+  }
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    parsers: {
+      1184: (v: string) => new Date(v).toISOString(),
+      1114: (v: string) => new Date(`${v}Z`).toISOString(),
+      20: (v: string) => Number(v),
+    },
+  })
+  const db = new Kysely<DB>({ dialect: serialized(new PGliteDialect({ pglite })) })
+  return { db, engine: 'pglite', location: dataDir ?? 'memory', close: () => db.destroy() }
+}
+
+/**
+ * PGlite has one connection, and Kysely's PGlite driver hands it to every caller at once: a query
+ * issued while another request's transaction is open would run inside that transaction, under that
+ * request's tenant. This wrapper makes callers take turns: a connection is held from acquire to
+ * release, so a transaction owns the engine until it commits.
+ */
+function serialized(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new SerializedDriver(dialect.createDriver()),
+  }
+}
+
+class SerializedDriver implements Driver {
+  #queue: Promise<void> = Promise.resolve()
+  #release: (() => void) | undefined
+
+  constructor(private readonly inner: Driver) {}
+
+  init(): Promise<void> {
+    return this.inner.init()
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#queue
+    let release!: () => void
+    this.#queue = new Promise<void>((resolve) => { release = resolve })
+    await previous
+    this.#release = release
+    return this.inner.acquireConnection()
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection)
+    const release = this.#release
+    this.#release = undefined
+    release?.()
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(connection, settings)
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection)
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection)
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy()
+  }
+}

@@ -1,0 +1,62 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { sql } from 'kysely'
+import type { Tx } from './schema.js'
+
+const openTransaction = new AsyncLocalStorage<true>()
+
+/**
+ * Opens a transaction, refusing to nest one inside another: the inner one would not be atomic with
+ * the outer on a server, and on PGlite (one connection, taken in turns) it would wait forever for
+ * the outer to finish. Pass the open transaction down instead.
+ */
+function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (openTransaction.getStore()) {
+    return Promise.reject(new Error('A transaction was opened inside another; pass the open transaction instead'))
+  }
+  return openTransaction.run(true, () => db.transaction().execute(fn))
+}
+
+export interface TenantContext {
+  tenantId: string
+  userId?: string | null
+}
+
+/**
+ * Runs `fn` in one transaction as the non-owner `aidly_app` role with the tenant set, so row-level
+ * security filters every statement — a query that forgets `where tenant_id` sees nothing of other
+ * tenants. All request work on tenant data goes through here.
+ */
+export function withTenant<T>(db: Tx, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return transaction(db, async (tx) => {
+    await enterTenant(tx, ctx)
+    return fn(tx)
+  })
+}
+
+async function enterTenant(tx: Tx, ctx: TenantContext): Promise<void> {
+  await sql`SELECT set_config('app.tenant_id', ${ctx.tenantId}, true),
+                   set_config('app.user_id', ${ctx.userId ?? ''}, true),
+                   set_config('role', 'aidly_app', true)`.execute(tx)
+}
+
+/**
+ * Runs `fn` inside a tenant transaction with the owner's privileges, for the few identity writes
+ * (global users) that belong in the same transaction as tenant rows. Row-level security is back in
+ * force when `fn` returns.
+ */
+export async function withOwnerPrivileges<T>(tx: Tx, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  await sql`RESET ROLE`.execute(tx)
+  // On failure the transaction is aborted and will roll back; re-entering the tenant would only
+  // fail again and hide the original error, so that is done on success alone.
+  const result = await fn(tx)
+  await enterTenant(tx, ctx)
+  return result
+}
+
+/**
+ * A transaction as the schema owner, outside any tenant: for sign-in, token and invitation lookups
+ * that must find a row before the tenant is known. Only the auth module uses it.
+ */
+export function withSystem<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return transaction(db, fn)
+}

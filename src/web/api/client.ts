@@ -1,0 +1,176 @@
+import { clearTokens, getAccessToken, getRefreshToken, setTokens } from './tokens'
+import type { AuthResult, ErrorDetail } from './types'
+
+/** A failed API call: the server's error code (or `network_error`), message and field details. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Seconds from a Retry-After header, when the server sent one. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message)
+  }
+}
+
+export const isApiError = (error: unknown, code?: string): error is ApiError =>
+  error instanceof ApiError && (code === undefined || error.code === code)
+
+export interface ApiResponse<T> {
+  data: T
+  meta?: { page: number; limit: number; total: number }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export interface RequestOptions {
+  body?: unknown
+  /** Send the bearer token and recover from an expired one (default true). */
+  auth?: boolean
+  signal?: AbortSignal
+}
+
+const API_BASE = '/api/v1'
+const AUTH_RECOVERABLE = new Set(['token_expired', 'invalid_token'])
+
+let onAuthLost: () => void = () => {}
+
+/** Called when the session is gone for good (refresh failed): the app goes back to sign-in. */
+export function setAuthLostHandler(handler: () => void): void {
+  onAuthLost = handler
+}
+
+function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+}
+
+async function send<T>(method: Method, path: string, options: RequestOptions): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  const token = options.auth === false ? null : getAccessToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+
+  let response: Response
+  try {
+    response = await fetch(API_BASE + path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+      credentials: 'same-origin',
+    })
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error
+    throw new ApiError(0, 'network_error', 'The server could not be reached.')
+  }
+
+  let payload: unknown = null
+  const text = await response.text()
+  if (text) {
+    try {
+      payload = JSON.parse(text)
+    } catch {
+      payload = null
+    }
+  }
+
+  const envelope = (payload ?? {}) as {
+    success?: boolean
+    data?: T
+    meta?: ApiResponse<T>['meta']
+    error?: { code?: string; message?: string; details?: ErrorDetail[] }
+  }
+  if (response.ok && envelope.success !== false) {
+    return { data: envelope.data as T, meta: envelope.meta }
+  }
+  const error = envelope.error ?? {}
+  throw new ApiError(
+    response.status,
+    error.code ?? (response.status >= 500 ? 'internal_error' : 'unknown_error'),
+    error.message ?? response.statusText ?? 'Request failed',
+    Array.isArray(error.details) ? error.details : [],
+    parseRetryAfter(response.headers.get('Retry-After')),
+  )
+}
+
+let refreshing: Promise<AuthResult> | null = null
+
+async function refreshWith(token: string): Promise<AuthResult> {
+  const { data } = await send<AuthResult>('POST', '/auth/refresh', { body: { refresh_token: token }, auth: false })
+  setTokens(data)
+  return data
+}
+
+async function doRefresh(): Promise<AuthResult> {
+  const used = getRefreshToken()
+  if (!used) throw new ApiError(401, 'invalid_token', 'No session to refresh.')
+  try {
+    return await refreshWith(used)
+  } catch (error) {
+    // Another tab may have rotated the token meanwhile: try once more with the one it stored.
+    const current = getRefreshToken()
+    if (isApiError(error) && error.status === 401 && current && current !== used) return refreshWith(current)
+    throw error
+  }
+}
+
+/**
+ * Tabs share the refresh token, and a rotated token works once: where the browser has Web Locks,
+ * refreshes from all tabs take turns, each reading the token the previous one stored.
+ */
+async function refreshAcrossTabs(): Promise<AuthResult> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  return locks ? await locks.request('aidly.refresh', doRefresh) : doRefresh()
+}
+
+/**
+ * Trade the stored refresh token for a new pair. Concurrent callers share one request, since a
+ * rotated refresh token can only be used once.
+ */
+export function refreshSession(): Promise<AuthResult> {
+  refreshing ??= refreshAcrossTabs().finally(() => {
+    refreshing = null
+  })
+  return refreshing
+}
+
+/** Call the API; on an expired or invalid access token, refresh once and retry. */
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  if (options.auth === false) return send<T>(method, path, options)
+  if (!getAccessToken() && getRefreshToken()) {
+    await refreshOrLose()
+  }
+  try {
+    return await send<T>(method, path, options)
+  } catch (error) {
+    if (!isApiError(error) || error.status !== 401 || !AUTH_RECOVERABLE.has(error.code)) throw error
+    await refreshOrLose()
+    return send<T>(method, path, options)
+  }
+}
+
+async function refreshOrLose(): Promise<void> {
+  try {
+    await refreshSession()
+  } catch (error) {
+    if (isApiError(error) && error.code === 'network_error') throw error
+    clearTokens()
+    onAuthLost()
+    throw error
+  }
+}
+
+export const api = {
+  get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
+  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...options, body: body ?? {} }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+}

@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, Outlet } from 'react-router'
+import { useMe } from '../api/queries'
+import { applyPreferences } from './preferences'
+import { useSession } from './session'
+
+function isSafeImageUrl(url: string | null | undefined): url is string {
+  return !!url && (/^https?:\/\//i.test(url) || (url.startsWith('/') && !url.startsWith('//')))
+}
+
+/** The signed-in frame: header with organization and account, then the page. */
+export function AppLayout() {
+  const { t } = useTranslation()
+  const { signOut } = useSession()
+  const me = useMe()
+  const [signingOut, setSigningOut] = useState(false)
+
+  useEffect(() => {
+    if (me.data) applyPreferences(me.data)
+  }, [me.data])
+
+  const organization = me.data?.organization
+  const logo = organization?.branding?.logo_url
+
+  const onSignOut = async () => {
+    setSigningOut(true)
+    try {
+      await signOut()
+    } finally {
+      setSigningOut(false)
+    }
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="app-header">
+        <div className="app-header-inner">
+          <Link to="/" className="brand">
+            {isSafeImageUrl(logo) ? (
+              <img src={logo} alt="" width={32} height={32} className="brand-logo" />
+            ) : (
+              <img src="/favicon.svg" alt="" width={32} height={32} />
+            )}
+            <span>{organization?.name ?? t('app.name')}</span>
+          </Link>
+          <div className="header-account">
+            {me.data ? <span className="header-user">{me.data.user.name}</span> : null}
+            <button type="button" className="btn" onClick={onSignOut} disabled={signingOut}>
+              {signingOut ? t('home.signingOut') : t('home.signOut')}
+            </button>
+          </div>
+        </div>
+      </header>
+      <main className="app-main" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,93 @@
+import { useTranslation } from 'react-i18next'
+import { useMe } from '../../api/queries'
+import { Alert } from '../../ui/Alert'
+import { errorMessage } from '../../ui/errorMessage'
+import { formatDateTime } from '../../ui/format'
+import { Loading } from '../../ui/Spinner'
+import { useDocumentTitle } from '../../ui/useDocumentTitle'
+import { OrganizationSwitcher } from './OrganizationSwitcher'
+import { SessionsCard } from './SessionsCard'
+import { TwoFactorCard } from './TwoFactorCard'
+
+/** The signed-in landing page: who you are, where you are, and your account's security. */
+export function HomePage() {
+  const { t, i18n } = useTranslation()
+  const me = useMe()
+  useDocumentTitle(t('home.title'))
+
+  if (me.isPending) return <Loading />
+  if (me.isError) {
+    return (
+      <Alert>
+        <p>{errorMessage(me.error, t)}</p>
+        <button type="button" className="btn" onClick={() => void me.refetch()}>
+          {t('common.tryAgain')}
+        </button>
+      </Alert>
+    )
+  }
+
+  const { user, organization, role, organizations } = me.data
+  const timeZone = user.time_zone ?? organization.time_zone
+
+  return (
+    <div className="home">
+      <h1 className="page-title">{t('home.welcome', { name: user.name })}</h1>
+      <div className="grid">
+        <section className="card" aria-labelledby="you-heading">
+          <h2 id="you-heading">{t('home.you.heading')}</h2>
+          <dl className="facts">
+            <div>
+              <dt>{t('home.you.name')}</dt>
+              <dd>{user.name}</dd>
+            </div>
+            <div>
+              <dt>{t('common.email')}</dt>
+              <dd>{user.email}</dd>
+            </div>
+            <div>
+              <dt>{t('home.you.role')}</dt>
+              <dd>{role.name}</dd>
+            </div>
+            {user.last_login_at ? (
+              <div>
+                <dt>{t('home.you.lastLogin')}</dt>
+                <dd>{formatDateTime(user.last_login_at, i18n.language, timeZone)}</dd>
+              </div>
+            ) : null}
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="org-heading">
+          <h2 id="org-heading">{t('home.organization.heading')}</h2>
+          <dl className="facts">
+            <div>
+              <dt>{t('home.organization.name')}</dt>
+              <dd>{organization.name}</dd>
+            </div>
+            <div>
+              <dt>{t('home.organization.slug')}</dt>
+              <dd>
+                <code>{organization.slug}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('home.organization.timeZone')}</dt>
+              <dd>{organization.time_zone}</dd>
+            </div>
+            <div>
+              <dt>{t('home.organization.ticketPrefix')}</dt>
+              <dd>
+                <code>{organization.ticket_prefix}</code>
+              </dd>
+            </div>
+          </dl>
+        </section>
+
+        <OrganizationSwitcher current={organization.id} organizations={organizations} />
+        <TwoFactorCard enabled={user.two_factor_enabled} />
+        <SessionsCard timeZone={timeZone} />
+      </div>
+    </div>
+  )
+}

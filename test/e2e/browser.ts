@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { Result as AxeResult } from 'axe-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+
+/**
+ * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, pages
+ * that remember uncaught errors, screenshots, and axe-core accessibility checks.
+ */
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots')
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+/**
+ * Whether the browser tests can run here. Without Chromium they are skipped on a developer's
+ * machine, but under CI=true they must fail: a CI image without a browser is a broken CI image.
+ */
+export function chromiumAvailability(): { state: 'present' } | { state: 'skip' | 'fail'; reason: string } {
+  if (existsSync(CHROMIUM_PATH)) return { state: 'present' }
+  const reason = `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`
+  return process.env.CI === 'true'
+    ? { state: 'fail', reason: `${reason}; CI=true, so the browser tests fail instead of being skipped` }
+    : { state: 'skip', reason: `${reason}; skipping the browser tests` }
+}
+
+/** Launches headless Chromium. Playwright gives every launch a fresh temporary profile (user-data dir) and removes it on close. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 })
+}
+
+/**
+ * Opens pages in their own browser contexts (so each test starts signed out, with empty storage)
+ * and closes them all at the end of the test. Uncaught exceptions in any page are collected.
+ */
+export class Pages {
+  readonly errors: string[] = []
+  private readonly open: BrowserContext[] = []
+
+  constructor(private readonly browser: Browser, private readonly baseURL: string) {}
+
+  async newPage(options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ baseURL: this.baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-US', ...options })
+    // Well under the test timeout, so a missing element fails with Playwright's own message.
+    context.setDefaultTimeout(10_000)
+    this.open.push(context)
+    const page = await context.newPage()
+    page.on('pageerror', (error) => this.errors.push(`${page.url()}: ${error.message}`))
+    return page
+  }
+
+  /** Closes every context; on failure first saves each open page as `failed-<label>-<n>.png`. */
+  async closeAll(failedLabel?: string): Promise<void> {
+    const contexts = this.open.splice(0)
+    if (failedLabel) {
+      let n = 0
+      for (const context of contexts) {
+        for (const page of context.pages()) await screenshot(page, `failed-${failedLabel}-${++n}`).catch(() => {})
+      }
+    }
+    await Promise.all(contexts.map((context) => context.close().catch(() => {})))
+  }
+}
+
+/** Saves a full-page screenshot to test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  const safe = name.replace(/[^a-z0-9-]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${safe}.png`), fullPage: true })
+}
+
+/** True when the page is wider than the viewport, i.e. the user would have to scroll sideways. */
+export function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const { document, window } = globalThis as any
+    return document.documentElement.scrollWidth > window.innerWidth
+  })
+}
+
+/** The name of the focused element's `name` attribute, if any. */
+export function focusedName(page: Page): Promise<string | null> {
+  return page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('name') ?? null)
+}
+
+export type AxeViolation = Pick<AxeResult, 'id' | 'impact' | 'help' | 'helpUrl'> & { targets: string[] }
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** Runs axe-core on the page as it is now and returns its violations (all impacts). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: axeSource })
+  const violations: AxeResult[] = await page.evaluate(async () => (await (globalThis as any).axe.run({ resultTypes: ['violations'] })).violations)
+  return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((node) => String(node.target.join(' '))) }))
+}
+
+/** One line per violation, for assertion messages and the log. */
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.targets.join(', ')})`).join('\n')
+}
