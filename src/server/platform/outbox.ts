@@ -58,21 +58,23 @@ export class OutboxDispatcher {
   /**
    * Dispatches until nothing is due; returns how many events were handled. Waits for a background
    * pass already under way first, since the rows it holds are skipped by this one (SKIP LOCKED).
+   * `tenantId` limits it to one organization's events: tests that share a database drain only
+   * their own, so another test's app never dispatches (and "sends") them.
    */
-  async drain(): Promise<number> {
+  async drain(opts: { tenantId?: string } = {}): Promise<number> {
     let total = 0
     for (;;) {
       await this.#running
-      const n = await this.#drainDue()
+      const n = await this.#drainDue(opts.tenantId)
       total += n
       if (n === 0 && !this.#running) return total
     }
   }
 
-  async #drainDue(): Promise<number> {
+  async #drainDue(tenantId?: string): Promise<number> {
     let total = 0
     for (;;) {
-      const n = await this.#pass()
+      const n = await this.#pass(tenantId)
       total += n
       if (n === 0) return total
     }
@@ -99,9 +101,9 @@ export class OutboxDispatcher {
       })
   }
 
-  async #pass(): Promise<number> {
+  async #pass(tenantId?: string): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      const rows = await tx.selectFrom('outbox')
+      let q = tx.selectFrom('outbox')
         .select(['tenant_id', 'id', 'type', 'payload', 'attempts'])
         .where('dispatched_at', 'is', null)
         .where('failed_at', 'is', null)
@@ -110,7 +112,8 @@ export class OutboxDispatcher {
         .limit(50)
         .forUpdate()
         .skipLocked()
-        .execute()
+      if (tenantId) q = q.where('tenant_id', '=', tenantId)
+      const rows = await q.execute()
       for (const row of rows) {
         const handlers = this.#handlers.get(row.type) ?? []
         try {

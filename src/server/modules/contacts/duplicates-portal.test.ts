@@ -66,7 +66,7 @@ describe('portal access', () => {
     const again = await call(app, 'POST', `/api/v1/contacts/${contact.id}/portal-access`, { token: org.token })
     expect(again.statusCode).toBe(409)
 
-    await app.ctx.outbox.drain()
+    await app.ctx.outbox.drain({ tenantId: org.tenantId })
     const mail = app.ctx.mailer.recent.find((m) => m.to === email)
     expect(mail, 'a set-password mail').toBeDefined()
     const token = decodeURIComponent(/reset-password\?token=([^\s&]+)/.exec(mail!.text)![1]!)

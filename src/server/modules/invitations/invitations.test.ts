@@ -25,8 +25,8 @@ function tokenOf(url: string): string {
   return decodeURIComponent(new URL(url).searchParams.get('token')!)
 }
 
-async function lastMailTo(email: string) {
-  await app.ctx.outbox.drain()
+async function lastMailTo(tenantId: string, email: string) {
+  await app.ctx.outbox.drain({ tenantId })
   return app.ctx.mailer.recent.filter((m) => m.to === email).at(-1)
 }
 
@@ -47,7 +47,7 @@ describe('inviting a new person', () => {
     expect(Date.parse(created.data.expires_at) - Date.now()).toBeGreaterThan(6.9 * 86400_000)
     expect(created.data.accept_url).toMatch(/\/invite\?token=/)
 
-    const mail = await lastMailTo(email)
+    const mail = await lastMailTo(admin.tenantId, email)
     expect(mail?.subject).toContain('Initech Help')
     expect(mail?.text).toContain('Admin')
     expect(mail?.text).toContain(created.data.accept_url)
@@ -232,7 +232,7 @@ describe('managing invitations', () => {
     expect(data).toMatchObject({ id: created.data.id, status: 'pending' })
     expect(Date.parse(data.expires_at) - Date.now()).toBeGreaterThan(6.9 * 86400_000)
     expect(data.accept_url).not.toBe(created.data.accept_url)
-    expect((await lastMailTo(email))?.text).toContain(data.accept_url)
+    expect((await lastMailTo(admin.tenantId, email))?.text).toContain(data.accept_url)
     expect((await lookup(oldToken)).statusCode).toBe(404)
     expect((await accept({ token: oldToken, name: 'Old', password: 'long enough pass' })).statusCode).toBe(404)
     expect((await accept({ token: tokenOf(data.accept_url), name: 'New', password: 'long enough pass' })).statusCode).toBe(200)

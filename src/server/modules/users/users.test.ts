@@ -23,8 +23,8 @@ async function makeRole(tenantId: string, key: string, permissions: string[]): P
   }).execute())
 }
 
-async function mailTo(email: string) {
-  await app.ctx.outbox.drain()
+async function mailTo(tenantId: string, email: string) {
+  await app.ctx.outbox.drain({ tenantId })
   return app.ctx.mailer.recent.filter((m) => m.to === email)
 }
 
@@ -101,7 +101,7 @@ describe('adding people', () => {
     const email = uniqueEmail('nopass')
     expect((await createUser(admin, { name: 'Nora', email, role: 'agent' })).statusCode).toBe(201)
     expect((await call(app, 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } })).statusCode).toBe(401)
-    const [mail] = await mailTo(email)
+    const [mail] = await mailTo(admin.tenantId, email)
     expect(mail?.text).toContain('Nora')
     const token = decodeURIComponent(/reset-password\?token=([^\s&]+)/.exec(mail!.text)![1]!)
     const set = await call(app, 'POST', '/api/v1/auth/reset-password', { body: { token, password: 'my chosen password' } })
@@ -122,7 +122,7 @@ describe('adding people', () => {
     const me = await call(app, 'GET', '/api/v1/auth/me', { token: there.token })
     expect((me.json.data as any).role.key).toBe('agent')
     expect((me.json.data as any).organizations).toHaveLength(2)
-    const mails = await mailTo(first.email)
+    const mails = await mailTo(second.tenantId, first.email)
     expect(mails.at(-1)?.subject).toMatch(/access/i)
   })
 })
