@@ -11,7 +11,7 @@ import { gate } from './platform/auth/actor.js'
 import { authenticate } from './platform/auth/authenticate.js'
 import { AccessTokens } from './platform/auth/jwt.js'
 import type { Config } from './platform/config.js'
-import type { AppContext } from './platform/context.js'
+import type { AppContext, BackgroundService } from './platform/context.js'
 import { openDatabase, type Database } from './platform/db/engine.js'
 import { migrateToLatest } from './platform/db/migrate.js'
 import { registerErrorHandling } from './platform/error-handler.js'
@@ -31,6 +31,8 @@ export interface BuildOptions {
   database?: Database
   /** Start the outbox dispatcher's timer (off in tests, which call `drain()`). */
   startWorkers?: boolean
+  /** Read mailboxes and listen for SMTP (role mail or all). */
+  startMail?: boolean
   logger?: pino.Logger
 }
 
@@ -71,8 +73,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     files: new FileStore(path.join(config.dataDir, 'files')),
     outbox: new OutboxDispatcher(database.db, log),
     secretsKey: deriveKey(config.secret, 'secrets-at-rest'),
+    emailTokenKey: deriveKey(config.secret, 'email-reply-token'),
     redis,
     log,
+    services: [],
     routes: [],
   }
   app.decorate('ctx', ctx)
@@ -138,12 +142,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   app.addHook('onClose', async () => {
+    for (const service of [...started].reverse()) await service.stop()
     await ctx.outbox.stop()
     ctx.mailer.close()
     redis?.disconnect()
     if (!options.database) await database.close()
   })
+  const started: BackgroundService[] = []
   if (options.startWorkers) ctx.outbox.start()
+  for (const service of ctx.services) {
+    if ((service.role === 'worker' && options.startWorkers) || (service.role === 'mail' && options.startMail)) {
+      await service.start()
+      started.push(service)
+    }
+  }
   await app.ready()
   return app
 }

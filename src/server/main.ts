@@ -9,7 +9,7 @@ export type Role = 'api' | 'worker' | 'mail' | 'all'
  * workers, close the database (PGlite flushes and closes its files cleanly).
  */
 export async function serve(config: Config, role: Role): Promise<void> {
-  const app = await buildApp(config, { startWorkers: role === 'all' || role === 'worker' })
+  const app = await buildApp(config, { startWorkers: role === 'all' || role === 'worker', startMail: role === 'all' || role === 'mail' })
   const log = app.ctx.log
   if (config.demo) {
     const created = await seedDemo(app.ctx)

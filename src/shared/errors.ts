@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   account_locked: { status: 423, message: 'Too many failed sign-ins. Try again later.' },
   rate_limited: { status: 429, message: 'Too many requests. Slow down and try again shortly.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  bad_gateway: { status: 502, message: 'A server Aidly talks to (a mail server) failed or refused.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>
 

@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'contacts:read': 'See contacts and companies',
   'contacts:manage': 'Create, edit and merge contacts and companies',
   'settings:manage': 'Manage statuses, custom fields and helpdesk settings',
+  'channels:manage': 'Manage email mailboxes and templates, post raw inbound mail, and work the unrouted mail queue',
   'reports:read': 'See reports',
 } as const
 

@@ -15,6 +15,7 @@ import ticketListRoutes from './ticket-lists/routes.js'
 import conversationRoutes from './conversation/routes.js'
 import contactRoutes from './contacts/routes.js'
 import companyRoutes from './companies/routes.js'
+import emailRoutes from './email/routes.js'
 
 /** Every domain module, each a Fastify plugin mounted under /api/v1. */
 export const MODULES: FastifyPluginAsync[] = [
@@ -34,4 +35,5 @@ export const MODULES: FastifyPluginAsync[] = [
   conversationRoutes,
   contactRoutes,
   companyRoutes,
+  emailRoutes,
 ]

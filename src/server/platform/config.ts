@@ -25,6 +25,15 @@ export interface Config {
   /** Largest accepted attachment file, bytes (each file of an upload). */
   attachmentMaxBytes: number
   trustProxy: boolean
+  /** Port of the inbound SMTP listener for MTA forwarding; undefined = off. */
+  smtpListenPort: number | undefined
+  smtpListenHost: string
+  /** Largest raw email accepted (inbound endpoint, SMTP listener, IMAP fetch), bytes. */
+  mailMaxBytes: number
+  /** How often mailboxes are polled when IMAP IDLE is not available or dropped, seconds. */
+  imapPollSeconds: number
+  /** Inbound messages one sender may send an organization in 10 minutes before the rest are dropped (loop guard). */
+  mailSenderLimit: number
 }
 
 export class ConfigError extends Error {
@@ -102,6 +111,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     bodyLimitBytes: intVar(env, 'AIDLY_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     attachmentMaxBytes: intVar(env, 'AIDLY_ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     trustProxy: boolVar(env, 'AIDLY_TRUST_PROXY', false),
+    smtpListenPort: env.AIDLY_SMTP_PORT?.trim() ? intVar(env, 'AIDLY_SMTP_PORT', 2525, 0, 65535) : undefined,
+    smtpListenHost: env.AIDLY_SMTP_HOST?.trim() || '0.0.0.0',
+    mailMaxBytes: intVar(env, 'AIDLY_MAIL_MAX_BYTES', 30 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    imapPollSeconds: intVar(env, 'AIDLY_IMAP_POLL_SECONDS', 60, 1, 86400),
+    mailSenderLimit: intVar(env, 'AIDLY_MAIL_SENDER_LIMIT', 30, 1, 100000),
     ...overrides,
   }
   config.secret = overrides.secret ?? resolveSecret(env, config)

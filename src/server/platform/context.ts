@@ -23,10 +23,24 @@ export interface AppContext {
   outbox: OutboxDispatcher
   /** Key for secrets encrypted at rest (TOTP seeds, mailbox passwords), derived from AIDLY_SECRET. */
   secretsKey: Buffer
+  /** Key that signs the reply tokens in outbound Message-IDs (email threading). */
+  emailTokenKey: Buffer
   redis: Redis | null
   log: Logger
+  /**
+   * Background services modules register, started by the instance's role: `worker` ones (queues)
+   * with --role worker or all, `mail` ones (mailbox readers, the SMTP listener) with mail or all.
+   */
+  services: BackgroundService[]
   /** Every route registered, for the OpenAPI and authorization-matrix tests. */
   routes: Array<{ method: string; url: string; public: boolean; user: boolean; permission: string[] }>
+}
+
+export interface BackgroundService {
+  name: string
+  role: 'worker' | 'mail'
+  start(): void | Promise<void>
+  stop(): Promise<void>
 }
 
 /** One transaction in the actor's organization, under row-level security. */

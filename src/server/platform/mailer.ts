@@ -33,6 +33,20 @@ export class Mailer {
     else this.log.info({ to: message.to, subject: message.subject, text: message.text }, 'mail (no SMTP configured; not delivered)')
   }
 
+  /**
+   * Sends a message composed elsewhere (ticket mail) as it is. Answers false when no SMTP server
+   * is configured: the message is then only logged, and its sender should say it was not delivered.
+   */
+  async sendRaw(envelope: { from: string; to: string[] }, raw: Buffer): Promise<boolean> {
+    if (!this.smtp) {
+      this.log.info({ to: envelope.to }, 'ticket mail (no SMTP configured; not delivered)')
+      return false
+    }
+    await this.#transport.sendMail({ envelope, raw })
+    this.log.info({ to: envelope.to }, 'ticket mail sent')
+    return true
+  }
+
   close(): void {
     this.#transport.close()
   }

@@ -11,7 +11,12 @@ export async function emit(tx: Tx, tenantId: string, type: string, payload: Reco
   await tx.insertInto('outbox').values({ tenant_id: tenantId, id: uuidv7(), type, payload: JSON.stringify(payload) }).execute()
 }
 
-export type EventHandler = (event: { id: string; tenant_id: string; type: string; payload: Record<string, unknown> }) => Promise<void>
+/**
+ * Handles one event. `tx` is the dispatcher's transaction (owner privileges, no tenant set):
+ * writes a handler makes through it commit together with the event being marked dispatched, so a
+ * follow-up row (a queued email) is written exactly once. Filter by `event.tenant_id` explicitly.
+ */
+export type EventHandler = (event: { id: string; tenant_id: string; type: string; payload: Record<string, unknown> }, tx: Tx) => Promise<void>
 
 const MAX_ATTEMPTS = 8
 
@@ -116,11 +121,16 @@ export class OutboxDispatcher {
       const rows = await q.execute()
       for (const row of rows) {
         const handlers = this.#handlers.get(row.type) ?? []
+        // A savepoint per event: a handler whose writes fail is rolled back alone, and the
+        // failure can still be recorded in this transaction.
+        await sql`SAVEPOINT outbox_event`.execute(tx)
         try {
-          for (const handler of handlers) await handler(row)
+          for (const handler of handlers) await handler(row, tx)
           await tx.updateTable('outbox').set({ dispatched_at: sql`now()` })
             .where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute()
+          await sql`RELEASE SAVEPOINT outbox_event`.execute(tx)
         } catch (error) {
+          await sql`ROLLBACK TO SAVEPOINT outbox_event`.execute(tx)
           const attempts = row.attempts + 1
           const message = error instanceof Error ? error.message : String(error)
           this.log.warn({ err: error, event: row.id, type: row.type, attempts }, 'outbox handler failed')

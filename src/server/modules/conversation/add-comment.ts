@@ -50,7 +50,7 @@ async function attachUploads(tx: Tx, actor: Actor, ticketId: string, commentId: 
  * status change has. Workflow transition rules govern people's status changes, not this
  * automatic one: a reply is never refused because of them.
  */
-async function reopenForCustomer(tx: Tx, actor: Actor, ticket: TicketRow): Promise<void> {
+export async function reopenForCustomer(tx: Tx, actor: Actor, ticket: TicketRow): Promise<void> {
   if (!REOPENED_BY_CUSTOMER.has(ticket.status_category)) return
   const open = await firstStatusOf(tx, actor.tenantId, 'open')
   if (!open) return

@@ -38,7 +38,8 @@ export async function recordUploads(tx: Tx, actor: Actor, ticketId: string, uplo
  * An attachment the actor may see, or 404. Its ticket must be visible to them; a file on an
  * internal note needs the right to read internal notes; a file on a deleted comment is gone; and
  * a file on no comment (an upload not attached yet) is shown to customers only if they uploaded
- * it, so an agent's draft upload never reaches the requester before it is put on a reply.
+ * it, so an agent's draft upload never reaches the requester before it is put on a reply — except
+ * the files of the email that opened the ticket (no uploader), which were the requester's own.
  */
 export async function loadAttachment(tx: Tx, actor: Actor, id: string, opts: { forUpdate?: boolean } = {}) {
   let q = tx.selectFrom('attachments as a')
@@ -51,7 +52,8 @@ export async function loadAttachment(tx: Tx, actor: Actor, id: string, opts: { f
   const ticket = await loadVisibleTicket(tx, actor, row.ticket_id)
   if (row.comment_id) {
     if (row.comment_deleted_at !== null || (row.is_internal && !seesInternal(actor))) throw notFound('Attachment')
-  } else if (isCustomer(actor) && row.uploaded_by !== actor.userId) {
+  } else if (isCustomer(actor) && row.uploaded_by !== null && row.uploaded_by !== actor.userId) {
+    // uploaded_by null: a file of the email that opened the ticket, part of the requester's own message.
     throw notFound('Attachment')
   }
   return { ...row, ticket }

@@ -9,9 +9,9 @@ export interface HistoryEntry {
   new_value: unknown
 }
 
-/** How the history names who acted: an API key, or a person (staff or customer). */
-export function actorKind(actor: Actor): 'user' | 'api_key' {
-  return actor.kind === 'api_key' ? 'api_key' : 'user'
+/** How the history names who acted: an API key, Aidly itself, or a person (staff or customer). */
+export function actorKind(actor: Actor): 'user' | 'api_key' | 'system' {
+  return actor.kind === 'user' ? 'user' : actor.kind
 }
 
 /**

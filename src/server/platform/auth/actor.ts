@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { Permission } from '../../../shared/permissions.js'
+import { ALL_PERMISSIONS, type Permission } from '../../../shared/permissions.js'
 import type { RoleKind, TicketScope } from '../db/schema.js'
 import { AppError } from '../errors.js'
 
@@ -12,9 +12,13 @@ export interface ActorRole {
   permissions: ReadonlySet<string>
 }
 
-/** Who is calling: a signed-in user in one organization, or an organization's API key. */
+/**
+ * Who is calling: a signed-in user in one organization, or an organization's API key — or
+ * Aidly itself (`system`), acting for an organization in background work such as turning an
+ * email into a ticket. A system actor never comes from a request.
+ */
 export interface Actor {
-  kind: 'user' | 'api_key'
+  kind: 'user' | 'api_key' | 'system'
   /** The user behind the call; null for API keys. */
   userId: string | null
   tenantId: string
@@ -80,5 +84,13 @@ declare module 'fastify' {
     actor: Actor | null
     /** Set when credentials were sent but are bad; thrown only by routes that need an actor. */
     authError: AppError | null
+  }
+}
+
+/** Aidly acting for an organization in background work: staff, every permission, every ticket. */
+export function systemActor(tenantId: string): Actor {
+  return {
+    kind: 'system', userId: null, tenantId, sessionId: null, apiKeyId: null,
+    role: { id: 'system', key: 'system', name: 'Aidly', kind: 'staff', ticketScope: 'all', permissions: new Set(ALL_PERMISSIONS) },
   }
 }

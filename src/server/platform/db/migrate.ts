@@ -4,6 +4,7 @@ import * as m0001 from './migrations/2026-11-21-0001-foundation.js'
 import * as m0002 from './migrations/2026-11-22-0002-helpdesk-core.js'
 import * as m0005 from './migrations/2026-11-22-0005-contacts.js'
 import * as m0006 from './migrations/2026-11-22-0006-ticket-lists.js'
+import * as m0007 from './migrations/2026-11-22-0007-email.js'
 
 /** Every migration, in order. New files are appended here; landed ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0002-helpdesk-core': m0002,
   '2026-11-22-0005-contacts': m0005,
   '2026-11-22-0006-ticket-lists': m0006,
+  '2026-11-22-0007-email': m0007,
 }
 
 class StaticProvider implements MigrationProvider {
