@@ -156,6 +156,27 @@ const ROUTES: Record<string, Rule> = {
   'POST /api/v1/companies/:id/notes': { permission: ['contacts:manage'], body: { body: 'x' } },
   'PATCH /api/v1/companies/:id/notes/:note_id': { permission: ['contacts:manage'], body: { body: 'x' } },
   'DELETE /api/v1/companies/:id/notes/:note_id': { permission: ['contacts:manage'] },
+
+  // Email channel
+  'GET /api/v1/email/accounts': { permission: ['channels:manage'] },
+  'POST /api/v1/email/accounts': { permission: ['channels:manage'], selfAffecting: true },
+  'GET /api/v1/email/accounts/:id': { permission: ['channels:manage'] },
+  'PATCH /api/v1/email/accounts/:id': { permission: ['channels:manage'], body: { name: 'x' } },
+  'DELETE /api/v1/email/accounts/:id': { permission: ['channels:manage'] },
+  'POST /api/v1/email/accounts/:id/test': { permission: ['channels:manage'] },
+  'POST /api/v1/email/accounts/:id/sync': { permission: ['channels:manage'] },
+  'POST /api/v1/email/inbound': { permission: ['channels:manage'], selfAffecting: true },
+  'GET /api/v1/email/messages': { permission: ['channels:manage'] },
+  'GET /api/v1/email/messages/:id': { permission: ['channels:manage'] },
+  'GET /api/v1/email/messages/:id/raw': { permission: ['channels:manage'] },
+  'GET /api/v1/email/unrouted': { permission: ['channels:manage'] },
+  'POST /api/v1/email/unrouted/:id/assign': { permission: ['channels:manage', 'comments:create'], body: { ticket_id: UUID } },
+  'POST /api/v1/email/unrouted/:id/retry': { permission: ['channels:manage'], body: {} },
+  'POST /api/v1/email/unrouted/:id/discard': { permission: ['channels:manage'] },
+  'GET /api/v1/email/templates': { permission: ['channels:manage'] },
+  'PUT /api/v1/email/templates/:key': { permission: ['channels:manage'], selfAffecting: true },
+  'DELETE /api/v1/email/templates/:key': { permission: ['channels:manage'], selfAffecting: true },
+  'GET /api/v1/tickets/:id/emails': { permission: ['tickets:read', 'comments:internal'] },
 }
 
 /** Routes anyone may call. Anything else must be in ROUTES. */
@@ -224,14 +245,22 @@ beforeAll(async () => {
   const company = await create(b, '/api/v1/companies', { name: 'B company' })
   const companyNote = await create(b, `/api/v1/companies/${company.id}/notes`, { body: 'B company note' })
   const view = await create(b, '/api/v1/views', { name: 'B view', filters: {} })
+  const mailbox = await create(b, '/api/v1/email/accounts', { name: 'B support', address: uniqueEmail('bsupport') })
+  const lost = await app.inject({
+    method: 'POST', url: '/api/v1/email/inbound', headers: { authorization: `Bearer ${b.token}`, 'content-type': 'message/rfc822' },
+    payload: `From: someone@example.test\r\nTo: nobody@example.test\r\nSubject: B printer\r\nMessage-ID: <${uniqueEmail('m')}>\r\n\r\nprinter\r\n`,
+  })
+  if (lost.statusCode !== 200) throw new Error(`inbound: ${lost.statusCode} ${lost.body}`)
+  const unrouted = (lost.json().data as { id: string }).id
   Object.assign(foreign, {
     users: member.userId, teams: team.id, roles: role.id, invitations: invitation.id, 'api-keys': bKey.id, sessions: sessions[0]!.id,
     user_id: member.userId, tickets: ticket.id, comment_id: comment.id, linked_id: other.id, entry_id: entry.id, attachments: attachment.id,
     'ticket-statuses': status.id, 'ticket-categories': category.id, 'custom-fields': field.id, contacts: contact.id, companies: company.id,
     views: view.id, contact_note_id: contactNote.id, company_note_id: companyNote.id,
+    accounts: mailbox.id, messages: unrouted, unrouted,
   })
   foreignIds = [b.tenantId, b.userId, member.userId, team.id, role.id, invitation.id, bKey.id, sessions[0]!.id, ticket.id, other.id, comment.id,
-    entry.id, attachment.id, status.id, category.id, field.id, contact.id, contactNote.id, company.id, companyNote.id, view.id]
+    entry.id, attachment.id, status.id, category.id, field.id, contact.id, contactNote.id, company.id, companyNote.id, view.id, mailbox.id, unrouted]
 }, 180_000)
 afterAll(async () => { await app.close() })
 
