@@ -19,10 +19,17 @@ export interface SavedPart {
 /** Parts that describe the message rather than accompany it (DSN reports, signatures). */
 const SKIPPED_TYPES = new Set(['message/delivery-status', 'message/disposition-notification', 'application/pgp-signature', 'application/pkcs7-signature', 'application/x-pkcs7-signature'])
 
+/** mailparser gives what the message says, and broken messages say odd things: strings only from here on. */
+function contentTypeOf(a: Attachment): string {
+  const value: unknown = a.contentType
+  const text = typeof value === 'string' ? value : (value as { value?: unknown } | null)?.value
+  return typeof text === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(text.trim()) ? text.trim().toLowerCase() : 'application/octet-stream'
+}
+
 function safeFilename(a: Attachment, index: number): string {
-  const given = [...(a.filename ?? '')].map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c)).join('').trim()
+  const given = [...(typeof a.filename === 'string' ? a.filename : '')].map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c)).join('').trim()
   if (given) return given.slice(-200)
-  const ext = a.contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '').slice(0, 10) || 'bin'
+  const ext = contentTypeOf(a).split('/')[1]?.replace(/[^a-z0-9]/gi, '').slice(0, 10) || 'bin'
   return `attachment-${index + 1}.${ext}`
 }
 
@@ -35,16 +42,17 @@ export async function saveParts(files: FileStore, mail: InboundMail, maxBytes: n
   const parts: SavedPart[] = []
   const skipped: string[] = []
   for (const [index, a] of mail.parsed.attachments.entries()) {
-    if (SKIPPED_TYPES.has(a.contentType.toLowerCase())) continue
+    const contentType = contentTypeOf(a)
+    if (SKIPPED_TYPES.has(contentType)) continue
     const filename = safeFilename(a, index)
     if (a.size > maxBytes || a.content.length > maxBytes) {
       skipped.push(filename)
       continue
     }
     const key = await files.put(a.content)
-    const contentId = a.contentId ? a.contentId.replace(/^<|>$/g, '').trim() || null : null
+    const contentId = typeof a.contentId === 'string' ? a.contentId.replace(/^<|>$/g, '').trim().slice(0, 500) || null : null
     parts.push({
-      id: uuidv7(), key, filename, contentType: a.contentType.toLowerCase().slice(0, 200), size: a.content.length,
+      id: uuidv7(), key, filename, contentType: contentType.slice(0, 200), size: a.content.length,
       inline: a.contentDisposition === 'inline' && contentId !== null, contentId,
     })
   }
