@@ -47,6 +47,11 @@ export async function seedDemo(ctx: AppContext): Promise<Array<{ email: string; 
       teamIds.set(t.name, id)
       await tx.insertInto('teams').values({ tenant_id: org.id, id, name: t.name, description: t.description }).execute()
     }
+    // A mailbox without IMAP: mail posted to /api/v1/email/inbound (or the SMTP listener) for
+    // support@acme.example becomes Tier 1 tickets. Add IMAP settings to read a real mailbox.
+    await tx.insertInto('email_accounts').values({
+      tenant_id: org.id, id: uuidv7(), name: 'Acme Support', address: 'support@acme.example', default_team_id: teamIds.get('Tier 1 Support')!,
+    }).onConflict((oc) => oc.column('address').doNothing()).execute()
     for (const p of DEMO_PEOPLE.slice(1)) {
       await tx.insertInto('memberships').values({ tenant_id: org.id, id: uuidv7(), user_id: ids.get(p.email)!, role_id: roles.get(p.role)! }).execute()
       for (const team of p.teams) {
