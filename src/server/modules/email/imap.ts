@@ -31,8 +31,10 @@ async function markAccount(ctx: AppContext, tenantId: string, id: string, error:
 export async function fetchNew(ctx: AppContext, client: ImapFlow, account: AccountRow): Promise<SyncResult> {
   const mailbox = await client.mailboxOpen(account.imap_mailbox)
   const validity = mailbox.uidValidity.toString()
-  const lastUid = account.imap_uidvalidity === validity ? Number(account.imap_last_uid) : 0
-  if (account.imap_uidvalidity !== validity) {
+  // bigint columns come back as strings from pg and as numbers from PGlite: compare as text.
+  const known = account.imap_uidvalidity === null ? null : String(account.imap_uidvalidity)
+  const lastUid = known === validity ? Number(account.imap_last_uid) : 0
+  if (known !== validity) {
     await withTenant(ctx.db, { tenantId: account.tenant_id }, (tx) => tx.updateTable('email_accounts')
       .set({ imap_uidvalidity: validity, imap_last_uid: 0 })
       .where('tenant_id', '=', account.tenant_id).where('id', '=', account.id).execute())
