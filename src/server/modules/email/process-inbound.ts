@@ -110,7 +110,7 @@ export async function addEmailComment(w: Work, ticketId: string): Promise<Decisi
   const { tx, actor, mail } = w
   const tenantId = actor.tenantId
   const ticket = await reloadTicket(tx, ticketId)
-  await tx.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).where('id', '=', ticketId).forUpdate().execute()
+  await tx.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).where('id', '=', ticketId).forNoKeyUpdate().execute()
   const sender = mail.from!
   const staff = await tx.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id')
     .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))

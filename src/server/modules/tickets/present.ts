@@ -130,7 +130,9 @@ export async function internalTicketFieldKeys(tx: Tx): Promise<Set<string>> {
 export async function loadVisibleTicket(tx: Tx, actor: Actor, id: string, opts: { includeDeleted?: boolean; forUpdate?: boolean } = {}): Promise<TicketRow> {
   let q = selectTickets(tx).where('t.id', '=', id).where(visibleTo(actor))
   if (!opts.includeDeleted) q = q.where('t.deleted_at', 'is', null)
-  if (opts.forUpdate) q = q.forUpdate('t')
+  // NO KEY UPDATE: the row is changed but never its key, so inserts elsewhere that only reference the
+  // ticket (FOR KEY SHARE through foreign keys: comments, history, queued mail) need not wait.
+  if (opts.forUpdate) q = q.forNoKeyUpdate('t')
   const row = await q.executeTakeFirst()
   if (!row) throw notFound('Ticket')
   return row

@@ -9,12 +9,28 @@ const openTransaction = new AsyncLocalStorage<true>()
  * the outer on a server, and on PGlite (one connection, taken in turns) it would wait forever for
  * the outer to finish. Pass the open transaction down instead.
  */
-function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (openTransaction.getStore()) {
-    return Promise.reject(new Error('A transaction was opened inside another; pass the open transaction instead'))
+    throw new Error('A transaction was opened inside another; pass the open transaction instead')
   }
-  return openTransaction.run(true, () => db.transaction().execute(fn))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openTransaction.run(true, () => db.transaction().execute(fn))
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has((error as { code?: string } | null)?.code ?? '')) throw error
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20))
+    }
+  }
 }
+
+/**
+ * Deadlocks and serialization failures are PostgreSQL telling one of two transactions to try
+ * again; the transaction rolled back whole, so running it again is safe. Work inside `fn` that is
+ * not in the database must therefore be idempotent (it is: files are content-addressed, and mail
+ * and events go through tables).
+ */
+const RETRYABLE = new Set(['40P01', '40001'])
+const MAX_ATTEMPTS = 3
 
 export interface TenantContext {
   tenantId: string

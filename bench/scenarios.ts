@@ -1,0 +1,217 @@
+/**
+ * The scenarios of `npm run bench`, as a table: one entry per scenario, run in this order. To add
+ * one, append an entry — an `http` scenario gives autocannon requests (vary ids and bodies in
+ * `setupRequest`), a `custom` one measures itself (for protocols autocannon does not speak) —
+ * and, if it has targets, list them in `targets`. See PLANNED below for the two that are waiting.
+ */
+import type autocannon from 'autocannon'
+import type { Fixture } from './lib/database.js'
+import type { Measurement } from './lib/load.js'
+import { WORDS } from './lib/seed.js'
+
+export interface ScenarioContext {
+  /** http://127.0.0.1:<port> of the app under test. */
+  origin: string
+  /** Access token of the benchmarked organization's admin (from POST /api/v1/auth/login). */
+  token: string
+  fixture: Fixture
+  /** The server's pid, for RSS sampling by custom scenarios. */
+  pid: number
+  duration: number
+  warmup: number
+  connections: number
+}
+
+/** A target from the issue, checked against the scenario's measurement. */
+export interface ScenarioTarget {
+  label: string
+  met: (m: Measurement) => boolean
+}
+
+interface ScenarioBase {
+  /** Short name for --only and the JSON. */
+  name: string
+  title: string
+  /**
+   * `read`: reported as a fraction of the bare Fastify req/s. `write`: rows written per second
+   * (req/s × rowsPerRequest) as a fraction of the raw insert rows/s.
+   */
+  kind: 'read' | 'write'
+  rowsPerRequest?: number
+  /** At most this many connections, whatever --connections says (for requests that take seconds). */
+  maxConnections?: number
+  targets?: ScenarioTarget[]
+}
+
+export interface HttpScenario extends ScenarioBase {
+  type: 'http'
+  /** The request mix; each connection loops over it. */
+  requests: (ctx: ScenarioContext) => autocannon.Request[]
+  /** Failed items inside a 2xx answer, counted as errors (bulk answers 200 with per-ticket results). */
+  itemErrors?: (status: number, body: string) => number
+}
+
+export interface CustomScenario extends ScenarioBase {
+  type: 'custom'
+  /** Measures itself for ctx.duration seconds (after ctx.warmup), sampling the RSS of ctx.pid. */
+  run: (ctx: ScenarioContext) => Promise<Measurement>
+}
+
+export type Scenario = HttpScenario | CustomScenario
+
+/** Targets every scenario is held to. */
+export const COMMON_TARGETS: ScenarioTarget[] = [
+  { label: 'RSS < 300 MB', met: (m) => m.peakRssMb !== null && m.peakRssMb < 300 },
+  { label: 'no errors', met: (m) => m.errors === 0 },
+]
+
+const rand = (n: number) => Math.floor(Math.random() * n)
+const pick = <T>(items: readonly T[]): T => items[rand(items.length)]!
+const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ')
+
+function headers(ctx: ScenarioContext, json = false): Record<string, string> {
+  return { authorization: `Bearer ${ctx.token}`, ...(json ? { 'content-type': 'application/json' } : {}) }
+}
+
+/** A request whose path and body are drawn anew for every request. */
+function vary(method: 'GET' | 'POST', hdrs: Record<string, string>, draw: () => { path: string; body?: unknown }): autocannon.Request {
+  const first = draw()
+  return {
+    method,
+    path: first.path,
+    headers: hdrs,
+    setupRequest: (req) => {
+      const next = draw()
+      return { ...req, path: next.path, ...(next.body === undefined ? {} : { body: JSON.stringify(next.body) }) }
+    },
+  }
+}
+
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const
+
+/** Sorted, disjoint blocks of 100 live tickets, handed out in turn (sorted so overlapping requests lock in one order). */
+function bulkBlocks(ids: string[]): string[][] {
+  const blocks: string[][] = []
+  for (let i = 0; i + 100 <= ids.length; i += 100) blocks.push(ids.slice(i, i + 100).sort())
+  if (!blocks.length) throw new Error('bulk-update needs at least 100 live tickets')
+  return blocks
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'login',
+    title: 'Login (POST /auth/login)',
+    type: 'http',
+    kind: 'write',
+    rowsPerRequest: 1,
+    requests: (ctx) => [vary('POST', { 'content-type': 'application/json' }, () => ({
+      path: '/api/v1/auth/login',
+      body: { email: pick(ctx.fixture.agentEmails), password: ctx.fixture.password },
+    }))],
+  },
+  {
+    name: 'create-ticket',
+    title: 'Create ticket (POST /tickets)',
+    type: 'http',
+    kind: 'write',
+    rowsPerRequest: 1,
+    targets: [{ label: '≥ 3,000 req/s', met: (m) => m.rps >= 3000 }],
+    requests: (ctx) => [vary('POST', headers(ctx, true), () => {
+      const n = 1 + rand(ctx.fixture.contactCount)
+      return {
+        path: '/api/v1/tickets',
+        body: {
+          subject: `${words(3)} ${rand(2) ? 'printer' : 'login'}`,
+          description_text: `Customer writes about ${words(2)} after the ${words(2)}. Steps to reproduce: open the ${pick(WORDS)} page.`,
+          priority: pick(PRIORITIES),
+          requester: { email: `customer${n}@example.test`, name: `Customer ${n}` },
+          ...(rand(4) === 0 ? { tags: ['billing'] } : {}),
+        },
+      }
+    })],
+  },
+  {
+    name: 'get-ticket',
+    title: 'Get ticket by id (GET /tickets/:id)',
+    type: 'http',
+    kind: 'read',
+    targets: [{ label: '≥ 10,000 req/s', met: (m) => m.rps >= 10_000 }],
+    requests: (ctx) => [vary('GET', headers(ctx), () => ({ path: `/api/v1/tickets/${pick(ctx.fixture.ticketIds)}` }))],
+  },
+  {
+    name: 'list-tickets',
+    title: 'List a filtered page of 25 (GET /tickets?status_category=…&priority=…&sort=…)',
+    type: 'http',
+    kind: 'read',
+    targets: [
+      { label: '≥ 3,000 req/s', met: (m) => m.rps >= 3000 },
+      { label: 'p99 < 25 ms', met: (m) => m.latency.p99 < 25 },
+    ],
+    requests: (ctx) => [vary('GET', headers(ctx), () => {
+      const status = pick(['open', 'open', 'new,open', 'pending'])
+      const priority = pick(['high', 'high', 'urgent', 'high,urgent'])
+      const sort = pick(['-updated_at', '-updated_at', '-created_at', 'due_at'])
+      return { path: `/api/v1/tickets?status_category=${encodeURIComponent(status)}&priority=${encodeURIComponent(priority)}&sort=${sort}&limit=25&page=${1 + rand(3)}` }
+    })],
+  },
+  {
+    name: 'search',
+    title: 'Full-text search (GET /tickets/search?q=…)',
+    type: 'http',
+    kind: 'read',
+    targets: [{ label: 'p95 < 50 ms', met: (m) => m.latency.p95 < 50 }],
+    requests: (ctx) => [vary('GET', headers(ctx), () => ({ path: `/api/v1/tickets/search?q=${encodeURIComponent(words(1 + rand(2)))}&limit=25` }))],
+  },
+  {
+    name: 'add-comment',
+    title: 'Add a comment (POST /tickets/:id/comments)',
+    type: 'http',
+    kind: 'write',
+    rowsPerRequest: 1,
+    requests: (ctx) => [vary('POST', headers(ctx, true), () => ({
+      path: `/api/v1/tickets/${pick(ctx.fixture.ticketIds)}/comments`,
+      body: { body_text: `Thanks, we looked at the ${words(2)} and the ${words(1)}. Please try the ${words(1)} again.`, is_internal: rand(4) === 0 },
+    }))],
+  },
+  {
+    name: 'bulk-update',
+    title: 'Bulk update of 100 tickets (POST /tickets/bulk)',
+    type: 'http',
+    kind: 'write',
+    rowsPerRequest: 100,
+    // A bulk edit of 100 tickets takes the better part of a second alone; a few agents at once is realistic.
+    maxConnections: 4,
+    itemErrors: (_status, body) => {
+      try {
+        return (JSON.parse(body) as { data?: { failed?: number } }).data?.failed ?? 0
+      } catch {
+        return 0
+      }
+    },
+    requests: (ctx) => {
+      const blocks = bulkBlocks(ctx.fixture.ticketIds)
+      let turn = 0
+      return [vary('POST', headers(ctx, true), () => {
+        turn++
+        return { path: '/api/v1/tickets/bulk', body: { action: 'update', ids: blocks[turn % blocks.length], data: { priority: PRIORITIES[turn % PRIORITIES.length] } } }
+      })]
+    },
+  },
+]
+
+/**
+ * EXTENSION POINTS — scenarios waiting for their feature. When one lands, add it to SCENARIOS
+ * above and remove it here; run.ts lists these as "not built yet" and never fakes them.
+ *
+ * - email-ingest: `type: 'http'`, `kind: 'write'`. Each request POSTs a raw RFC 822 message
+ *   (From/To/Subject/Message-ID/Date headers and a text body; vary Message-ID and the sender per
+ *   request in setupRequest, and thread some replies with In-Reply-To) to /api/v1/email/inbound
+ *   with `Content-Type: message/rfc822`, authenticated however that route ends up authenticating.
+ * - ws-fanout: `type: 'custom'` (autocannon speaks HTTP only). Open N WebSocket subscribers on
+ *   one organization, change tickets over HTTP, and measure delivery latency (change → every
+ *   subscriber's message) and messages/s; sample the server's RSS with RssSampler(ctx.pid).
+ */
+export const PLANNED: Array<{ name: string; title: string; waitingFor: string }> = [
+  { name: 'email-ingest', title: 'Email ingest (POST /email/inbound, message/rfc822)', waitingFor: 'the inbound email route /api/v1/email/inbound' },
+  { name: 'ws-fanout', title: 'WebSocket fan-out', waitingFor: 'the WebSocket endpoint' },
+]
