@@ -101,6 +101,7 @@ async function benchEngine(engine: EngineName, opts: Options, scenarios: Scenari
         const connections = connectionsOf(s, opts)
         log(`scenario ${s.name} (${opts.duration} s, ${connections} connections)`)
         try {
+          await s.setup?.({ ...ctx, connections })
           const m = await measureScenario(s, { ...ctx, connections })
           const result = resultOf(s, connections, m, references)
           results.push(result)

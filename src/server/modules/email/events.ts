@@ -14,7 +14,7 @@ async function mailStaffReply(ctx: AppContext, tx: Tx, tenantId: string, payload
   const ticketId = String(payload.ticket_id)
   const comment = await tx.selectFrom('comments as c')
     .leftJoin('users as u', 'u.id', 'c.author_user_id')
-    .select(['c.id', 'c.body_html', 'c.body_text', 'c.is_internal', 'c.source', 'c.author_user_id', 'c.deleted_at', 'u.name as author_name', 'u.email as author_email'])
+    .select(['c.id', 'c.is_internal', 'c.source', 'c.author_user_id', 'c.deleted_at', 'u.email as author_email'])
     .where('c.tenant_id', '=', tenantId).where('c.id', '=', commentId)
     .executeTakeFirst()
   if (!comment || comment.is_internal || comment.deleted_at || !comment.author_user_id) return
@@ -26,8 +26,7 @@ async function mailStaffReply(ctx: AppContext, tx: Tx, tenantId: string, payload
     .where('tenant_id', '=', tenantId).where('comment_id', '=', commentId).where('direction', '=', 'outbound').executeTakeFirst()
   if (already) return
   await queueTicketMail(ctx, tx, tenantId, {
-    channel: 'reply', ticketId, commentId, agentName: comment.author_name,
-    replyHtml: comment.body_html, replyText: comment.body_text,
+    channel: 'reply', ticketId, commentId,
     exclude: comment.source === 'email' && comment.author_email ? [comment.author_email] : [],
   })
 }

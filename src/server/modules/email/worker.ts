@@ -5,6 +5,7 @@ import { withSystem, withTenant } from '../../platform/db/tenant.js'
 import { recordHistory } from '../tickets/history.js'
 import { loadAccount } from './accounts.js'
 import { smtpTransport } from './connections.js'
+import { composeQueued } from './outbound.js'
 import { processInbound } from './process-inbound.js'
 
 /** A taken message is someone's for this long; after it, a crashed worker's message is taken again. */
@@ -97,8 +98,14 @@ async function sendOne(ctx: AppContext, m: Claimed): Promise<void> {
     .select(['status', 'raw_key', 'from_address', 'to_addresses', 'cc_addresses', 'account_id'])
     .where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).executeTakeFirstOrThrow())
   if (row.status !== 'queued') return
-  const raw = row.raw_key ? await ctx.files.get(row.raw_key) : null
-  if (!raw) throw new Error('the composed message is missing from the file store')
+  const raw = row.raw_key ? await ctx.files.get(row.raw_key) : await composeQueued(ctx, m.tenant_id, m.id)
+  if (!raw) {
+    // Its ticket or reply was deleted before it went out: nothing to send any more.
+    await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => tx.updateTable('email_messages')
+      .set({ status: 'discarded', reason: 'its ticket or reply was deleted before sending', processed_at: sql`now()`, locked_until: null })
+      .where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).execute())
+    return
+  }
   const envelope = { from: row.from_address ?? '', to: [...row.to_addresses, ...row.cc_addresses] }
   const account = row.account_id ? await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => loadAccount(tx, m.tenant_id, row.account_id!)).catch(() => null) : null
   const transport = account ? smtpTransport(ctx, account) : null
