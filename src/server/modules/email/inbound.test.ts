@@ -111,6 +111,20 @@ describe('a new message', () => {
     expect((await call(app, 'GET', '/api/v1/email/unrouted', { token: admin.token })).json.data).toEqual([])
   })
 
+  it('answers 413 for a message over AIDLY_MAIL_MAX_BYTES, and stores nothing', async () => {
+    const small = await createTestApp({ authRateLimitPerMinute: 1000, mailMaxBytes: 2048 })
+    try {
+      const admin = await registerOrg(small)
+      const box = await addMailbox(small, admin)
+      const big = await postInbound(small, admin.token, rawMail({ from: uniqueEmail('big'), to: box.address, body: 'x'.repeat(4096) }))
+      expect(big.statusCode).toBe(413)
+      expect((await call(small, 'GET', '/api/v1/email/messages', { token: admin.token })).json.data).toEqual([])
+      expect((await postInbound(small, admin.token, rawMail({ from: uniqueEmail('ok'), to: box.address }))).statusCode).toBe(200)
+    } finally {
+      await small.close()
+    }
+  })
+
   it('answers 400 for an empty body and 415 for a JSON one', async () => {
     const admin = await registerOrg(app)
     const empty = await postInbound(app, admin.token, '')
