@@ -177,6 +177,9 @@ const ROUTES: Record<string, Rule> = {
   'PUT /api/v1/email/templates/:key': { permission: ['channels:manage'], selfAffecting: true },
   'DELETE /api/v1/email/templates/:key': { permission: ['channels:manage'], selfAffecting: true },
   'GET /api/v1/tickets/:id/emails': { permission: ['tickets:read', 'comments:internal'] },
+
+  // Realtime (a WebSocket upgrade; its audience rule is tested in realtime.test.ts)
+  'GET /api/v1/realtime': { permission: [], user: true, selfAffecting: true },
 }
 
 /** Routes anyone may call. Anything else must be in ROUTES. */

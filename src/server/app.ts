@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
+import websocket from '@fastify/websocket'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Redis } from 'ioredis'
@@ -22,6 +23,7 @@ import { Mailer } from './platform/mailer.js'
 import { registerObservability } from './platform/observability.js'
 import { OutboxDispatcher } from './platform/outbox.js'
 import { MemoryRateLimiter, RedisRateLimiter } from './platform/rate-limit.js'
+import { RealtimeHub } from './platform/realtime.js'
 import { MODULES } from './modules/index.js'
 
 export type App = FastifyInstance
@@ -34,6 +36,12 @@ export interface BuildOptions {
   /** Read mailboxes and listen for SMTP (role mail or all). */
   startMail?: boolean
   logger?: pino.Logger
+}
+
+function realtimeToken(url: string): string | undefined {
+  if (!url.startsWith('/api/v1/realtime?')) return undefined
+  const token = new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('access_token')
+  return token ? `Bearer ${token}` : undefined
 }
 
 const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web')
@@ -72,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mailer: new Mailer(config.smtpUrl, config.mailFrom, log),
     files: new FileStore(path.join(config.dataDir, 'files')),
     outbox: new OutboxDispatcher(database.db, log),
+    realtime: new RealtimeHub(redis, config.redisUrl, log),
     secretsKey: deriveKey(config.secret, 'secrets-at-rest'),
     emailTokenKey: deriveKey(config.secret, 'email-reply-token'),
     redis,
@@ -85,7 +94,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
-    const header = req.headers.authorization
+    // Browsers cannot set headers on a WebSocket: the realtime endpoint also takes ?access_token=.
+    const header = req.headers.authorization ?? realtimeToken(req.url)
     if (!header) return
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match?.[1]) {
@@ -129,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   registerObservability(app)
 
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   for (const mod of MODULES) await app.register(mod, { prefix: '/api/v1' })
 
   if (existsSync(path.join(WEB_DIR, 'index.html'))) {
@@ -144,6 +155,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', async () => {
     for (const service of [...started].reverse()) await service.stop()
     await ctx.outbox.stop()
+    ctx.realtime.close()
     ctx.mailer.close()
     redis?.disconnect()
     if (!options.database) await database.close()

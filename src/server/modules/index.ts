@@ -16,6 +16,7 @@ import conversationRoutes from './conversation/routes.js'
 import contactRoutes from './contacts/routes.js'
 import companyRoutes from './companies/routes.js'
 import emailRoutes from './email/routes.js'
+import realtimeRoutes from './realtime/routes.js'
 
 /** Every domain module, each a Fastify plugin mounted under /api/v1. */
 export const MODULES: FastifyPluginAsync[] = [
@@ -36,4 +37,5 @@ export const MODULES: FastifyPluginAsync[] = [
   contactRoutes,
   companyRoutes,
   emailRoutes,
+  realtimeRoutes,
 ]

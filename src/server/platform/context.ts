@@ -10,6 +10,7 @@ import { withTenant } from './db/tenant.js'
 import type { Mailer } from './mailer.js'
 import type { OutboxDispatcher } from './outbox.js'
 import type { RateLimiter } from './rate-limit.js'
+import type { RealtimeHub } from './realtime.js'
 
 /** The services every module reaches through `app.ctx`. */
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   mailer: Mailer
   files: FileStore
   outbox: OutboxDispatcher
+  /** Live updates to connected clients, fanned out through Redis when there is one. */
+  realtime: RealtimeHub
   /** Key for secrets encrypted at rest (TOTP seeds, mailbox passwords), derived from AIDLY_SECRET. */
   secretsKey: Buffer
   /** Key that signs the reply tokens in outbound Message-IDs (email threading). */
