@@ -180,6 +180,11 @@ const ROUTES: Record<string, Rule> = {
 
   // Realtime (a WebSocket upgrade; its audience rule is tested in realtime.test.ts)
   'GET /api/v1/realtime': { permission: [], user: true, selfAffecting: true },
+
+  // Background jobs
+  'GET /api/v1/jobs': { permission: ['settings:manage'] },
+  'GET /api/v1/jobs/dead': { permission: ['settings:manage'] },
+  'POST /api/v1/jobs/dead/:id/retry': { permission: ['settings:manage'] },
 }
 
 /** Routes anyone may call. Anything else must be in ROUTES. */

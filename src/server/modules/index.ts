@@ -17,6 +17,7 @@ import contactRoutes from './contacts/routes.js'
 import companyRoutes from './companies/routes.js'
 import emailRoutes from './email/routes.js'
 import realtimeRoutes from './realtime/routes.js'
+import jobRoutes from './jobs/routes.js'
 
 /** Every domain module, each a Fastify plugin mounted under /api/v1. */
 export const MODULES: FastifyPluginAsync[] = [
@@ -38,4 +39,5 @@ export const MODULES: FastifyPluginAsync[] = [
   companyRoutes,
   emailRoutes,
   realtimeRoutes,
+  jobRoutes,
 ]
