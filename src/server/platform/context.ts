@@ -8,7 +8,7 @@ import type { FileStore } from './files.js'
 import type { Tx } from './db/schema.js'
 import { withTenant } from './db/tenant.js'
 import type { Mailer } from './mailer.js'
-import type { OutboxDispatcher } from './outbox.js'
+import { trackEmits, type OutboxDispatcher } from './outbox.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { RealtimeHub } from './realtime.js'
 
@@ -46,9 +46,15 @@ export interface BackgroundService {
   stop(): Promise<void>
 }
 
-/** One transaction in the actor's organization, under row-level security. */
-export function tenantTx<T>(ctx: AppContext, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withTenant(ctx.db, { tenantId: actor.tenantId, userId: actor.userId }, fn)
+/**
+ * One transaction in the actor's organization, under row-level security. When it emitted events,
+ * the dispatcher is woken as soon as it commits (on instances that run it), so live updates and
+ * mail follow at once rather than at the next poll.
+ */
+export async function tenantTx<T>(ctx: AppContext, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { result, emitted } = await trackEmits(() => withTenant(ctx.db, { tenantId: actor.tenantId, userId: actor.userId }, fn))
+  if (emitted) ctx.outbox.nudge()
+  return result
 }
 
 declare module 'fastify' {

@@ -1,13 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Tx } from './db/schema.js'
 import { uuidv7 } from './ids.js'
+
+/** Set by `emit` inside `trackEmits`, so a request's transaction can wake the dispatcher after it commits. */
+const emitted = new AsyncLocalStorage<{ any: boolean }>()
+
+/** Runs `fn` and tells whether it emitted any event. */
+export async function trackEmits<T>(fn: () => Promise<T>): Promise<{ result: T; emitted: boolean }> {
+  const flag = { any: false }
+  const result = await emitted.run(flag, fn)
+  return { result, emitted: flag.any }
+}
 
 /**
  * Appends an event to the outbox inside the caller's transaction: it is dispatched only if the
  * change commits, and is never lost if the process dies after the commit.
  */
 export async function emit(tx: Tx, tenantId: string, type: string, payload: Record<string, unknown>): Promise<void> {
+  const flag = emitted.getStore()
+  if (flag) flag.any = true
   await tx.insertInto('outbox').values({ tenant_id: tenantId, id: uuidv7(), type, payload: JSON.stringify(payload) }).execute()
 }
 

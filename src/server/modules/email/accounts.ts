@@ -90,7 +90,9 @@ async function columnsFrom(tx: Tx, key: Buffer, tenantId: string, input: UpdateA
   if (input.address !== undefined) c.address = input.address.trim().toLowerCase()
   if (input.imap === null) Object.assign(c, { imap_host: null, imap_port: null, imap_username: null, imap_password: null })
   else if (input.imap) {
-    Object.assign(c, { imap_host: input.imap.host, imap_port: input.imap.port ?? null, imap_username: input.imap.username })
+    // Within a section, fields left out are kept (a password, a port): an update sends what changes.
+    Object.assign(c, { imap_host: input.imap.host, imap_username: input.imap.username })
+    if (input.imap.port !== undefined) c.imap_port = input.imap.port
     if (input.imap.tls !== undefined) c.imap_tls = input.imap.tls
     if (input.imap.mailbox !== undefined) c.imap_mailbox = input.imap.mailbox
     const password = seal(input.imap.password)
@@ -98,7 +100,9 @@ async function columnsFrom(tx: Tx, key: Buffer, tenantId: string, input: UpdateA
   }
   if (input.smtp === null) Object.assign(c, { smtp_host: null, smtp_port: null, smtp_username: null, smtp_password: null })
   else if (input.smtp) {
-    Object.assign(c, { smtp_host: input.smtp.host, smtp_port: input.smtp.port ?? null, smtp_username: input.smtp.username ?? null })
+    c.smtp_host = input.smtp.host
+    if (input.smtp.port !== undefined) c.smtp_port = input.smtp.port
+    if (input.smtp.username !== undefined) c.smtp_username = input.smtp.username
     if (input.smtp.security !== undefined) c.smtp_security = input.smtp.security
     const password = seal(input.smtp.password)
     if (password !== undefined) c.smtp_password = password

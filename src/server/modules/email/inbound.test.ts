@@ -87,6 +87,17 @@ describe('a new message', () => {
     expect((queue.json.data as any[]).map((m) => m.id)).toEqual([lost.data.id])
     const explicit = await postInbound(app, admin.token, rawMail({ from: uniqueEmail('c'), to: 'nobody@elsewhere.test' }), `?account_id=${box.id}`)
     expect(explicit.data.outcome).toBe('ticket_created')
+    // An auto-reply for no mailbox is still an auto-reply: dropped as such, not left for an admin.
+    const ooo = await postInbound(app, admin.token, rawMail({ from: uniqueEmail('c'), to: 'nobody@elsewhere.test', headers: { 'Auto-Submitted': 'auto-replied' } }))
+    expect(ooo.data).toMatchObject({ outcome: 'dropped', reason: expect.stringMatching(/^auto_reply/) })
+
+    // Once a mailbox for that address exists, the waiting message is routed again on request.
+    const later = await addMailbox(app, admin, { address: `late-${rid()}@help.example.test` } as Record<string, unknown>)
+    const waiting = await postInbound(app, admin.token, rawMail({ from: uniqueEmail('c'), to: `x-${later.address}` }))
+    expect(waiting.data.outcome).toBe('unrouted')
+    const retried = await call(app, 'POST', `/api/v1/email/unrouted/${waiting.data.id}/retry?account_id=${later.id}`, { token: admin.token })
+    expect(retried.statusCode, retried.body).toBe(200)
+    expect(retried.json.data).toMatchObject({ outcome: 'ticket_created' })
   })
 
   it('goes to the unrouted queue when the mailbox does not auto-create, from where an admin assigns it to a ticket', async () => {
@@ -215,6 +226,9 @@ describe('the agent\'s side', () => {
     const admin = await registerOrg(app)
     const bad = await call(app, 'PUT', '/api/v1/email/templates/ticket_created', { token: admin.token, body: { body: 'Hi {{customer.name}}' } })
     expect(bad.statusCode).toBe(400)
+    for (const misspelt of ['{{Requester.Name}}', '{{ticket-number}}', '{{ }}']) {
+      expect((await call(app, 'PUT', '/api/v1/email/templates/ticket_created', { token: admin.token, body: { subject: `x ${misspelt}` } })).statusCode, misspelt).toBe(400)
+    }
     expect(bad.json.error).toMatchObject({ code: 'validation_error' })
     const put = await call(app, 'PUT', '/api/v1/email/templates/ticket_created', { token: admin.token, body: { subject: 'Got it: {{ticket.subject}}', body: 'Dear {{requester.name}}, ticket {{ticket.number}} ({{ticket.subject}}) is open.' } })
     expect(put.statusCode, put.body).toBe(200)
@@ -325,7 +339,10 @@ describe('mailboxes', () => {
     const missingPassword = await call(app, 'POST', '/api/v1/email/accounts', { token: admin.token, body: { name: 'x', address: `x-${rid()}@e.test`, imap: { host: 'h', username: 'u' } } })
     expect(missingPassword.statusCode).toBe(400)
     const patched = await call(app, 'PATCH', `/api/v1/email/accounts/${data.id}`, { token: admin.token, body: { smtp: { host: 'smtp2.example.test', security: 'tls' } } })
-    expect(patched.json.data).toMatchObject({ smtp: { host: 'smtp2.example.test', port: 465, has_password: true } })
+    expect(patched.json.data).toMatchObject({ smtp: { host: 'smtp2.example.test', port: 465, username: 'sales', has_password: true } })
+    await call(app, 'PATCH', `/api/v1/email/accounts/${data.id}`, { token: admin.token, body: { imap: { host: 'imap.example.test', username: 'sales', port: 1993 } } })
+    const kept = await call(app, 'PATCH', `/api/v1/email/accounts/${data.id}`, { token: admin.token, body: { imap: { host: 'imap2.example.test', username: 'sales' } } })
+    expect(kept.json.data).toMatchObject({ imap: { host: 'imap2.example.test', port: 1993, has_password: true } })
     const cleared = await call(app, 'PATCH', `/api/v1/email/accounts/${data.id}`, { token: admin.token, body: { imap: null } })
     expect(cleared.json.data).toMatchObject({ imap: null })
   })

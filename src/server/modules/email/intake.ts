@@ -51,8 +51,9 @@ export async function accountsForRecipients(ctx: AppContext, recipients: string[
 /**
  * Records an inbound message before anything else happens to it: its raw bytes go to the file
  * store and a row to `email_messages` (status `received`, the processing queue). A message that
- * cannot be parsed at all, or that matches none of the organization's mailboxes, is kept as
- * `unrouted` for an admin to assign or discard. `beforeCommit` runs in the same transaction (the
+ * cannot be parsed at all is kept as `unrouted` for an admin to assign or discard; one that
+ * matches none of the organization's mailboxes becomes unrouted when processed, unless it is a
+ * bounce or an auto-reply. `beforeCommit` runs in the same transaction (the
  * IMAP reader advances its UID mark there, so a stored message and its mark commit together).
  */
 export async function storeInbound(ctx: AppContext, intake: Intake, beforeCommit?: (tx: Tx) => Promise<void>): Promise<StoredInbound> {
@@ -67,8 +68,10 @@ export async function storeInbound(ctx: AppContext, intake: Intake, beforeCommit
   const id = uuidv7()
   return withTenant(ctx.db, { tenantId: intake.tenantId }, async (tx) => {
     const accountId = intake.accountId ?? (mail ? await matchAccount(tx, intake.tenantId, mail) : null)
-    const status: EmailStatus = !mail || !accountId ? 'unrouted' : 'received'
-    const reason = !mail ? `parse_failed: ${parseError ?? 'unknown'}`.slice(0, 500) : !accountId ? 'no_matching_mailbox' : null
+    // Only an unreadable message is unrouted at once; one for no mailbox is still classified
+    // first (a bounce or auto-reply is dropped as such) and becomes unrouted in processing.
+    const status: EmailStatus = !mail ? 'unrouted' : 'received'
+    const reason = !mail ? `parse_failed: ${parseError ?? 'unknown'}`.slice(0, 500) : null
     await tx.insertInto('email_messages').values({
       tenant_id: intake.tenantId, id, account_id: accountId, direction: 'inbound', channel: intake.channel,
       message_id: mail?.messageId ?? `unparsed.${rawKey.slice(0, 40)}@aidly.invalid`,

@@ -195,10 +195,10 @@ const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/email/unrouted/:id/retry', {
     config: { permission: [...MANAGE] },
-    schema: { tags, summary: 'Route and process an unrouted message again (after adding its mailbox, say); answers what became of it', params: IdParams, body: Type.Optional(Type.Object({ account_id: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false })), response: { 200: Envelope(InboundResultSchema), ...errors(400, 401, 403, 404, 409) } },
+    schema: { tags, summary: 'Route and process an unrouted message again (after adding its mailbox, say; ?account_id= names the mailbox); answers what became of it', params: IdParams, querystring: InboundQuery, response: { 200: Envelope(InboundResultSchema), ...errors(400, 401, 403, 404, 409) } },
   }, async (req) => {
     const actor = authorize(req, ...MANAGE)
-    const accountId = req.body?.account_id ?? null
+    const accountId = req.query.account_id ?? null
     await tenantTx(ctx, actor, async (tx) => {
       const row = await loadMessage(tx, actor.tenantId, req.params.id)
       const account = accountId ?? row.account_id ?? (await tx.selectFrom('email_accounts').select('id')

@@ -36,7 +36,8 @@ export const DEFAULT_TEMPLATES: Record<EmailTemplateKey, TemplateText> = {
   },
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z_.]+)\s*\}\}/g
+/** Anything between double braces counts, so a misspelt placeholder is refused rather than sent as it is. */
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
 
 /** Refuses placeholders that are not in TEMPLATE_VARIABLES (400 naming the first unknown one). */
 export function checkTemplate(field: 'subject' | 'body', text: string): void {
