@@ -165,7 +165,7 @@ async function main(): Promise<number> {
     const errors = renderErrors(report)
     if (errors) console.log(`\nErrors:\n${errors}`)
     console.log(`\nvs reference: read scenarios as a share of bare Fastify req/s; write scenarios as rows written per second (req/s × rows per request) as a share of raw INSERT rows/s.`)
-    console.log(`Not built yet: ${PLANNED.map((p) => `${p.name} (waits for ${p.waitingFor})`).join('; ')}`)
+    if (PLANNED.length) console.log(`Not built yet: ${PLANNED.map((p) => `${p.name} (waits for ${p.waitingFor})`).join('; ')}`)
     console.log(`Results: ${path.relative(ROOT, writeReport(report))}\n`)
     if (report.scenarios.some((s) => s.failure || (s.measurement?.errors ?? 0) > 0)) failed = true
   }

@@ -2,11 +2,12 @@
  * The scenarios of `npm run bench`, as a table: one entry per scenario, run in this order. To add
  * one, append an entry — an `http` scenario gives autocannon requests (vary ids and bodies in
  * `setupRequest`), a `custom` one measures itself (for protocols autocannon does not speak) —
- * and, if it has targets, list them in `targets`. See PLANNED below for the two that are waiting.
+ * and, if it has targets, list them in `targets`. PLANNED below lists scenarios waiting for their feature.
  */
 import type autocannon from 'autocannon'
 import type { Fixture } from './lib/database.js'
-import type { Measurement } from './lib/load.js'
+import { summarize, type Measurement } from './lib/load.js'
+import { RssSampler } from './lib/server.js'
 import { WORDS } from './lib/seed.js'
 
 export interface ScenarioContext {
@@ -250,14 +251,75 @@ SCENARIOS.push({
   },
 })
 
+const FANOUT_CLIENTS = 200
+
+/**
+ * WebSocket fan-out: FANOUT_CLIENTS clients of the organization connected to /api/v1/realtime;
+ * one change at a time (a ticket's priority) is made over HTTP, and the time from sending that
+ * request to the moment the last client has the event is one sample. Throughput is changes per
+ * second delivered to every client; errors are changes some client never saw within 5 s.
+ */
+SCENARIOS.push({
+  name: 'ws-fanout',
+  title: `WebSocket fan-out (1 change → ${FANOUT_CLIENTS} clients)`,
+  type: 'custom',
+  kind: 'read',
+  targets: [{ label: 'p99 < 250 ms', met: (m) => m.latency.p99 < 250 }],
+  run: async (ctx) => {
+    const { default: WebSocket } = await import('ws')
+    const url = `${ctx.origin.replace(/^http/, 'ws')}/api/v1/realtime?access_token=${encodeURIComponent(ctx.token)}`
+    const waiting = new Map<string, { left: number; done: () => void }>()
+    const clients = await Promise.all(Array.from({ length: FANOUT_CLIENTS }, () => new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
+      const ws = new WebSocket(url)
+      ws.on('message', (raw: Buffer) => {
+        const m = JSON.parse(raw.toString()) as { type: string; ticket_id?: string }
+        if (m.type === 'ready') resolve(ws)
+        if (m.type !== 'ticket.updated' || !m.ticket_id) return
+        const w = waiting.get(m.ticket_id)
+        if (w && --w.left === 0) w.done()
+      })
+      ws.on('error', reject)
+    })))
+    const sampler = new RssSampler(ctx.pid)
+    sampler.start()
+    const samples: number[] = []
+    let errors = 0
+    let requests = 0
+    let turn = 0
+    const started = performance.now()
+    const warmupEnd = started + ctx.warmup * 1000
+    const end = warmupEnd + ctx.duration * 1000
+    while (performance.now() < end) {
+      const ticketId = ctx.fixture.ticketIds[turn % ctx.fixture.ticketIds.length]!
+      turn++
+      const t0 = performance.now()
+      const all = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => { waiting.delete(ticketId); resolve(false) }, 5000)
+        waiting.set(ticketId, { left: clients.length, done: () => { clearTimeout(timer); waiting.delete(ticketId); resolve(true) } })
+      })
+      const res = await fetch(`${ctx.origin}/api/v1/tickets/${ticketId}`, {
+        method: 'PATCH', headers: headers(ctx, true), body: JSON.stringify({ priority: PRIORITIES[turn % PRIORITIES.length] }),
+      })
+      await res.arrayBuffer()
+      const ok = res.ok && await all
+      if (t0 < warmupEnd) continue
+      requests++
+      if (ok) samples.push(performance.now() - t0)
+      else errors++
+    }
+    const peak = sampler.stop()
+    for (const ws of clients) ws.close()
+    const seconds = (end - warmupEnd) / 1000
+    return {
+      requests, seconds, rps: samples.length / seconds, latency: summarize(samples), errors,
+      detail: { connectionErrors: 0, timeouts: errors, non2xx: 0, itemErrors: 0, statusCodes: {} },
+      errorSamples: [], peakRssMb: peak,
+    }
+  },
+})
+
 /**
  * EXTENSION POINTS — scenarios waiting for their feature. When one lands, add it to SCENARIOS
- * above and remove it here; run.ts lists these as "not built yet" and never fakes them.
- *
- * - ws-fanout: `type: 'custom'` (autocannon speaks HTTP only). Open N WebSocket subscribers on
- *   one organization, change tickets over HTTP, and measure delivery latency (change → every
- *   subscriber's message) and messages/s; sample the server's RSS with RssSampler(ctx.pid).
+ * above and remove it here; run.ts lists these as "not built yet" and never fakes them. None wait now.
  */
-export const PLANNED: Array<{ name: string; title: string; waitingFor: string }> = [
-  { name: 'ws-fanout', title: 'WebSocket fan-out', waitingFor: 'the WebSocket endpoint' },
-]
+export const PLANNED: Array<{ name: string; title: string; waitingFor: string }> = []
