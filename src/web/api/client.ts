@@ -34,6 +34,12 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
+/** A file the API answered with (GET …/raw): its bytes and the name the server suggested. */
+export interface Download {
+  blob: Blob
+  filename: string | null
+}
+
 const API_BASE = '/api/v1'
 const AUTH_RECOVERABLE = new Set(['token_expired', 'invalid_token'])
 
@@ -52,8 +58,19 @@ function parseRetryAfter(value: string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000))
 }
 
-async function send<T>(method: Method, path: string, options: RequestOptions): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+/** `attachment; filename="message-1.eml"` → `message-1.eml`. */
+function filenameFrom(disposition: string | null): string | null {
+  const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null
+  if (!match?.[1]) return null
+  try {
+    return decodeURIComponent(match[1])
+  } catch {
+    return match[1]
+  }
+}
+
+async function send<T>(method: Method, path: string, options: RequestOptions & { binary?: boolean }): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { Accept: options.binary ? '*/*' : 'application/json' }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
   const token = options.auth === false ? null : getAccessToken()
   if (token) headers.Authorization = `Bearer ${token}`
@@ -70,6 +87,11 @@ async function send<T>(method: Method, path: string, options: RequestOptions): P
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error
     throw new ApiError(0, 'network_error', 'The server could not be reached.')
+  }
+
+  if (options.binary && response.ok) {
+    const download: Download = { blob: await response.blob(), filename: filenameFrom(response.headers.get('Content-Disposition')) }
+    return { data: download as T }
   }
 
   let payload: unknown = null
@@ -143,7 +165,11 @@ export function refreshSession(): Promise<AuthResult> {
 }
 
 /** Call the API; on an expired or invalid access token, refresh once and retry. */
-export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  options: RequestOptions & { binary?: boolean } = {},
+): Promise<ApiResponse<T>> {
   if (options.auth === false) return send<T>(method, path, options)
   if (!getAccessToken() && getRefreshToken()) {
     await refreshOrLose()
@@ -172,5 +198,12 @@ export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...options, body: body ?? {} }),
+  put: <T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...options, body }),
+  patch: <T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PATCH', path, { ...options, body }),
   delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+  /** A file download with the bearer token (an <a href> cannot send it): the body as a Blob. */
+  download: async (path: string, options?: Omit<RequestOptions, 'body'>): Promise<Download> =>
+    (await request<Download>('GET', path, { ...options, binary: true })).data,
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, Outlet } from 'react-router'
+import { Link, NavLink, Outlet } from 'react-router'
 import { useMe } from '../api/queries'
+import { PERMISSIONS, useCan } from './permissions'
 import { applyPreferences } from './preferences'
 import { useSession } from './session'
 
@@ -14,6 +15,7 @@ export function AppLayout() {
   const { t } = useTranslation()
   const { signOut } = useSession()
   const me = useMe()
+  const canManageChannels = useCan(PERMISSIONS.manageChannels)
   const [signingOut, setSigningOut] = useState(false)
 
   useEffect(() => {
@@ -47,6 +49,20 @@ export function AppLayout() {
             )}
             <span>{organization?.name ?? t('app.name')}</span>
           </Link>
+          <nav className="app-nav" aria-label={t('nav.label')}>
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  {t('nav.home')}
+                </NavLink>
+              </li>
+              {canManageChannels ? (
+                <li>
+                  <NavLink to="/settings/email">{t('nav.settings')}</NavLink>
+                </li>
+              ) : null}
+            </ul>
+          </nav>
           <div className="header-account">
             {me.data ? <span className="header-user">{me.data.user.name}</span> : null}
             <button type="button" className="btn" onClick={onSignOut} disabled={signingOut}>

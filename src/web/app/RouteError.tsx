@@ -34,3 +34,18 @@ export function NotFoundPage() {
     </>
   )
 }
+
+/** For a page the signed-in user's role does not allow (the server would refuse its data too). */
+export function ForbiddenPage() {
+  const { t } = useTranslation()
+  useDocumentTitle(t('forbidden.title'))
+  return (
+    <>
+      <h1>{t('forbidden.title')}</h1>
+      <p>{t('forbidden.body')}</p>
+      <p>
+        <Link to="/">{t('forbidden.home')}</Link>
+      </p>
+    </>
+  )
+}

@@ -1,6 +1,11 @@
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, Outlet, useLocation } from 'react-router'
+import { useMe } from '../api/queries'
+import { Alert } from '../ui/Alert'
+import { errorMessage } from '../ui/errorMessage'
 import { Loading } from '../ui/Spinner'
+import { useCan } from './permissions'
+import { ForbiddenPage } from './RouteError'
 import { useSession } from './session'
 
 export interface FromState {
@@ -67,4 +72,24 @@ export function AuthLayout() {
       </main>
     </>
   )
+}
+
+/** A part of the app for roles with `permission`: others get the not-allowed page. */
+export function RequirePermission({ permission }: { permission: string }) {
+  const { t } = useTranslation()
+  const me = useMe()
+  const allowed = useCan(permission)
+  if (me.isError && !me.data) {
+    // Not knowing the role is not the same as not having it.
+    return (
+      <Alert>
+        <p>{errorMessage(me.error, t)}</p>
+        <button type="button" className="btn" onClick={() => void me.refetch()}>
+          {t('common.tryAgain')}
+        </button>
+      </Alert>
+    )
+  }
+  if (allowed === undefined) return <Loading />
+  return allowed ? <Outlet /> : <ForbiddenPage />
 }

@@ -1,21 +1,55 @@
-import { createBrowserRouter } from 'react-router'
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
 import { AcceptInvitationPage } from '../features/auth/AcceptInvitationPage'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { LoginPage } from '../features/auth/LoginPage'
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
 import { SignupPage } from '../features/auth/SignupPage'
 import { HomePage } from '../features/home/HomePage'
+import { Loading } from '../ui/Spinner'
 import { AppLayout } from './AppLayout'
-import { AuthLayout, GuestOnly, RequireSession } from './guards'
+import { AuthLayout, GuestOnly, RequirePermission, RequireSession } from './guards'
+import { PERMISSIONS } from './permissions'
 import { NotFoundPage, RouteError } from './RouteError'
+
+// The settings pages are separate chunks, loaded on first visit: they stay out of the initial bundle.
+const emailSettings: RouteObject[] = [
+  { index: true, lazy: () => import('../features/settings/email/MailboxesPage').then((m) => ({ Component: m.MailboxesPage })) },
+  { path: 'new', lazy: () => import('../features/settings/email/MailboxFormPage').then((m) => ({ Component: m.MailboxFormPage })) },
+  { path: 'unrouted', lazy: () => import('../features/settings/email/UnroutedPage').then((m) => ({ Component: m.UnroutedPage })) },
+  { path: 'templates', lazy: () => import('../features/settings/email/TemplatesPage').then((m) => ({ Component: m.TemplatesPage })) },
+  { path: ':id', lazy: () => import('../features/settings/email/MailboxFormPage').then((m) => ({ Component: m.MailboxFormPage })) },
+]
 
 export const router = createBrowserRouter([
   {
     errorElement: <RouteError />,
+    // Shown while a lazy route's code loads on the first page of a visit.
+    hydrateFallbackElement: <Loading fullPage />,
     children: [
       {
         element: <RequireSession />,
-        children: [{ element: <AppLayout />, children: [{ index: true, element: <HomePage /> }] }],
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, element: <HomePage /> },
+              {
+                path: 'settings',
+                element: <RequirePermission permission={PERMISSIONS.manageChannels} />,
+                children: [
+                  { index: true, element: <Navigate to="email" replace /> },
+                  {
+                    path: 'email',
+                    lazy: () =>
+                      import('../features/settings/email/EmailSettingsLayout').then((m) => ({ Component: m.EmailSettingsLayout })),
+                    children: emailSettings,
+                  },
+                  { path: '*', element: <NotFoundPage /> },
+                ],
+              },
+            ],
+          },
+        ],
       },
       {
         element: <AuthLayout />,

@@ -41,3 +41,27 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
   if (browser && os) return `${browser} · ${os}`
   return browser ?? os
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+]
+
+/** "5 minutes ago", "yesterday", "in 2 hours" for the UI language; '' for a missing or bad timestamp. */
+export function formatRelativeTime(iso: string | null | undefined, language: string, now: number = Date.now()): string {
+  if (!iso) return ''
+  const time = new Date(iso).getTime()
+  if (Number.isNaN(time)) return iso
+  const seconds = Math.round((time - now) / 1000)
+  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' })
+  if (Math.abs(seconds) < 45) return format.format(0, 'second')
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit)
+  }
+  return format.format(seconds, 'second')
+}

@@ -1,0 +1,16 @@
+import { useMe } from '../api/queries'
+
+/** The permissions the settings pages need; the server checks the same ones. */
+export const PERMISSIONS = {
+  manageChannels: 'channels:manage',
+} as const
+
+/**
+ * Whether the signed-in user's role has a permission (from GET /auth/me): `undefined` while that
+ * is loading. The server is the authority; this only hides what would be refused anyway.
+ */
+export function useCan(permission: string): boolean | undefined {
+  const me = useMe()
+  if (!me.data) return me.isError ? false : undefined
+  return me.data.role.permissions.includes(permission)
+}
