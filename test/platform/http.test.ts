@@ -78,7 +78,8 @@ describe('system endpoints', () => {
     expect(doc.openapi).toMatch(/^3\./)
     const apiRoutes = app.ctx.routes.filter((r) => r.url.startsWith('/api/v1/'))
     expect(apiRoutes.length).toBeGreaterThan(10)
-    for (const r of apiRoutes) {
+    // OpenAPI cannot describe a WebSocket upgrade: /api/v1/realtime is documented in docs/api.md.
+    for (const r of apiRoutes.filter((route) => route.url !== '/api/v1/realtime')) {
       const path = r.url.replace(/:([a-z_]+)/g, '{$1}')
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} in OpenAPI`).toBeDefined()
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -27,7 +28,7 @@ pg.types.setTypeParser(20, (v: string) => Number(v))
  */
 export async function openDatabase(opts: { databaseUrl: string | undefined; dataDir: string; poolSize?: number }): Promise<Database> {
   if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 })
+    const pool = preparing(new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 }))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     const url = new URL(opts.databaseUrl)
     url.password = ''
@@ -49,6 +50,43 @@ export async function openDatabase(opts: { databaseUrl: string | undefined; data
   })
   const db = new Kysely<DB>({ dialect: serialized(new PGliteDialect({ pglite })) })
   return { db, engine: 'pglite', location: dataDir ?? 'memory', close: () => db.destroy() }
+}
+
+const PREPARED = Symbol('aidly.prepared')
+/** Distinct statements one connection keeps prepared; past this, new ones run unprepared. */
+const MAX_PREPARED = 2000
+
+/**
+ * Runs every parameterized statement as a named prepared statement (named by a hash of its text),
+ * so PostgreSQL parses and plans each distinct statement once per connection instead of on every
+ * call — the ticket read model joins eight tables under row-level security, and planning it cost
+ * more than running it. Statements without parameters (BEGIN, COMMIT, migration scripts with
+ * several commands) run as they are.
+ */
+function preparing(pool: pg.Pool): pg.Pool {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
+  const wrapped = async (): Promise<pg.PoolClient> => {
+    const client = await connect()
+    const marked = client as pg.PoolClient & { [PREPARED]?: Set<string> }
+    if (!marked[PREPARED]) {
+      const names = new Set<string>()
+      marked[PREPARED] = names
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+        if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
+          const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`
+          if (names.has(name) || names.size < MAX_PREPARED) {
+            names.add(name)
+            return query({ name, text, values })
+          }
+        }
+        return query(text, values, ...rest)
+      }
+    }
+    return client
+  }
+  ;(pool as unknown as { connect: typeof wrapped }).connect = wrapped
+  return pool
 }
 
 /**
