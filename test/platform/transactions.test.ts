@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src/server/app.js'
 import { withSystem } from '../../src/server/platform/db/tenant.js'
-import { createTestApp } from '../helpers.js'
+import { sql } from 'kysely'
+import { createTestApp, databaseUrl } from '../helpers.js'
 
 let app: App
 beforeAll(async () => { app = await createTestApp() })
@@ -31,5 +32,17 @@ describe('transactions', () => {
     await expect(withSystem(app.ctx.db, async () => { calls++; throw pgError('23505') })).rejects.toThrow('pg 23505')
     expect(calls).toBe(1)
     await expect(withSystem(app.ctx.db, () => withSystem(app.ctx.db, async () => 1))).rejects.toThrow(/inside another/)
+  })
+
+  it.skipIf(databaseUrl() === 'memory://')('survive a table changing shape under a prepared statement (a deploy adding a column)', async () => {
+    const table = `stale_probe_${process.pid}_${Date.now()}`
+    await sql`CREATE TABLE ${sql.raw(table)} (id int)`.execute(app.ctx.db)
+    await sql`INSERT INTO ${sql.raw(table)} VALUES (1)`.execute(app.ctx.db)
+    const read = () => withSystem(app.ctx.db, (tx) => sql<Record<string, unknown>>`SELECT * FROM ${sql.raw(table)} WHERE id = ${1}`.execute(tx))
+    // Prepared on every pooled connection it lands on, then the table changes.
+    for (let i = 0; i < 5; i++) expect((await read()).rows).toEqual([{ id: 1 }])
+    await sql`ALTER TABLE ${sql.raw(table)} ADD COLUMN note text DEFAULT 'x'`.execute(app.ctx.db)
+    for (let i = 0; i < 5; i++) expect((await read()).rows).toEqual([{ id: 1, note: 'x' }])
+    await sql`DROP TABLE ${sql.raw(table)}`.execute(app.ctx.db)
   })
 })

@@ -67,17 +67,24 @@ function preparing(pool: pg.Pool): pg.Pool {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
   const wrapped = async (): Promise<pg.PoolClient> => {
     const client = await connect()
-    const marked = client as pg.PoolClient & { [PREPARED]?: Set<string> }
+    const marked = client as pg.PoolClient & { [PREPARED]?: Map<string, number> }
     if (!marked[PREPARED]) {
-      const names = new Set<string>()
+      // Statement hash → version. A schema change under a prepared statement (a deploy that adds
+      // a column) fails it once with "cached plan must not change result type"; the next use
+      // prepares it afresh under a new name (the transaction is retried, see tenant.ts).
+      const names = new Map<string, number>()
       marked[PREPARED] = names
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
       ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
         if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
-          const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`
-          if (names.has(name) || names.size < MAX_PREPARED) {
-            names.add(name)
-            return query({ name, text, values })
+          const hash = createHash('sha1').update(text).digest('base64url').slice(0, 22)
+          const version = names.get(hash) ?? (names.size < MAX_PREPARED ? 0 : -1)
+          if (version >= 0) {
+            names.set(hash, version)
+            return query({ name: `k${hash}${version}`, text, values }).catch((error: unknown) => {
+              if ((error as { code?: string }).code === STALE_PLAN) names.set(hash, version + 1)
+              throw error
+            })
           }
         }
         return query(text, values, ...rest)
@@ -88,6 +95,9 @@ function preparing(pool: pg.Pool): pg.Pool {
   ;(pool as unknown as { connect: typeof wrapped }).connect = wrapped
   return pool
 }
+
+/** feature_not_supported, as PostgreSQL raises "cached plan must not change result type". */
+export const STALE_PLAN = '0A000'
 
 /**
  * PGlite has one connection, and Kysely's PGlite driver hands it to every caller at once: a query

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'kysely'
+import { STALE_PLAN } from './engine.js'
 import type { Tx } from './schema.js'
 
 const openTransaction = new AsyncLocalStorage<true>()
@@ -25,11 +26,11 @@ async function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
 
 /**
  * Deadlocks and serialization failures are PostgreSQL telling one of two transactions to try
- * again; the transaction rolled back whole, so running it again is safe. Work inside `fn` that is
+ * again (and a prepared statement whose table changed shape is prepared afresh on the next try); the transaction rolled back whole, so running it again is safe. Work inside `fn` that is
  * not in the database must therefore be idempotent (it is: files are content-addressed, and mail
  * and events go through tables).
  */
-const RETRYABLE = new Set(['40P01', '40001'])
+const RETRYABLE = new Set(['40P01', '40001', STALE_PLAN])
 const MAX_ATTEMPTS = 3
 
 export interface TenantContext {
