@@ -9,6 +9,7 @@ export interface ListMeta {
   page?: number
   limit: number
   total?: number
+  total_capped?: boolean
   next_cursor?: string | null
 }
 
@@ -45,6 +46,7 @@ export const ListMetaSchema = Type.Object({
   page: Type.Optional(Type.Integer()),
   limit: Type.Integer(),
   total: Type.Optional(Type.Integer()),
+  total_capped: Type.Optional(Type.Boolean({ description: 'true when there are more than `total` matches (large lists are counted up to a cap)' })),
   next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 })
 

@@ -20,13 +20,16 @@ export interface ListInput {
 
 export interface ListResult {
   rows: TicketRow[]
-  meta: { page?: number; limit: number; total?: number; next_cursor: string | null }
+  meta: { page?: number; limit: number; total?: number; total_capped?: boolean; next_cursor: string | null }
 }
 
 /** Everything that narrows the list: the actor's visibility and the filters. */
 export async function listConditions(tx: Tx, actor: Actor, filters: TicketFilters): Promise<Expression<SqlBool>[]> {
   return [visibleTo(actor), ...await ticketFilterConditions(tx, actor, filters)]
 }
+
+/** Totals are exact up to this many tickets; beyond, `total` is this and `total_capped` is true. */
+export const COUNT_CAP = 10_000
 
 /**
  * The statements of one list page: the page (ids chosen from `tenant_tickets`, where every
@@ -49,8 +52,11 @@ export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
     .where(sql<SqlBool>`t.id = ANY(ARRAY(${ids}))`)
     .orderBy(orderBySql(plan))
 
-  let count = scopedTickets(tx).select(sql<string>`count(*)`.as('total'))
-  for (const w of where) count = count.where(w)
+  // Counting stops at COUNT_CAP + 1 matches: past that the list says "10,000+" (total_capped)
+  // instead of reading every matching ticket on each page.
+  let matching = scopedTickets(tx).select(sql<number>`1`.as('one'))
+  for (const w of where) matching = matching.where(w)
+  const count = tx.selectFrom(matching.limit(COUNT_CAP + 1).as('m')).select(sql<string>`count(*)`.as('total'))
   return { page, count: input.cursor === undefined ? count : null }
 }
 
@@ -65,6 +71,7 @@ export async function listTickets(tx: Tx, actor: Actor, input: ListInput): Promi
   if (!queries.count) return { rows, meta: { limit: input.limit, next_cursor } }
   const page = input.page ?? 1
   // An empty page past the end needs the count; a short first page is its own total.
-  const total = page === 1 && !more ? rows.length : Number((await queries.count.executeTakeFirstOrThrow()).total)
-  return { rows, meta: { page, limit: input.limit, total, next_cursor } }
+  const counted = page === 1 && !more ? rows.length : Number((await queries.count.executeTakeFirstOrThrow()).total)
+  const capped = counted > COUNT_CAP
+  return { rows, meta: { page, limit: input.limit, total: capped ? COUNT_CAP : counted, ...(capped ? { total_capped: true } : {}), next_cursor } }
 }

@@ -12,6 +12,7 @@ import { tenantViews } from './scope.js'
  * list's visibility and filters. Ranking: an exact ticket number first, then tickets whose own
  * text matches, then tickets matched only through a comment; within each tier `ts_rank_cd`
  * (normalized to 0–1, so tier + rank is one sortable score), then the most recently updated.
+ * A word that matches thousands of tickets is ranked among its CANDIDATES most recent matches.
  *
  * Internal notes are searched only for actors who may read them (never customers): the
  * comment branch below excludes them, so a word that appears only in an internal note finds
@@ -77,14 +78,23 @@ export async function buildSearchRanking(tx: Tx, actor: Actor, input: SearchInpu
 
   // Comment matches, best per ticket, then each ticket looked up by id (a lateral LIMIT 1 keeps
   // that a keyed look-up, rather than a join that may read every ticket of the organization).
-  const commentMatches = views.selectFrom('tenant_comments as c')
-    .select(['c.ticket_id', sql<number>`max(ts_rank_cd(c.search, ${query}, 32))`.as('rank')])
+  // Candidates are the most recent CANDIDATES matches of each kind: a rare word's matches are
+  // all of them (found through the GIN index), a common word's are read newest first along the
+  // updated_at index and stop there, instead of ranking a third of the organization's tickets.
+  const recentComments = views.selectFrom('tenant_comments as c')
+    .select(['c.ticket_id', 'c.search'])
     .where(sql<SqlBool>`c.search @@ ${query}`).where('c.deleted_at', 'is', null)
     .$if(!readsInternalNotes(actor), (q) => q.where('c.is_internal', '=', false))
+    .orderBy('c.created_at', 'desc').limit(CANDIDATES)
+  const commentMatches = views.selectFrom(recentComments.as('c'))
+    .select(['c.ticket_id', sql<number>`max(ts_rank_cd(c.search, ${query}, 32))`.as('rank')])
     .groupBy('c.ticket_id')
-  let hits = filtered(views.selectFrom('tenant_tickets as t')
-    .select(['t.id as ticket_id', 't.updated_at', sql<number>`2 + ts_rank_cd(t.search, ${query}, 32)`.as('score')])
+  const recentTickets = filtered(views.selectFrom('tenant_tickets as t')
+    .select(['t.id as ticket_id', 't.updated_at', 't.search'])
     .where(sql<SqlBool>`t.search @@ ${query}`))
+    .orderBy('t.updated_at', 'desc').limit(CANDIDATES)
+  let hits = views.selectFrom(recentTickets.as('rt'))
+    .select(['rt.ticket_id', 'rt.updated_at', sql<number>`2 + ts_rank_cd(rt.search, ${query}, 32)`.as('score')])
     .unionAll(views.selectFrom(commentMatches.as('cm'))
       .innerJoinLateral((eb) => filtered(eb.selectFrom('tenant_tickets as t').select(['t.id', 't.updated_at']).whereRef('t.id', '=', 'cm.ticket_id')).limit(1).as('t'), (join) => join.onTrue())
       .select(['t.id as ticket_id', 't.updated_at', sql<number>`1 + cm.rank`.as('score')]))
@@ -104,6 +114,8 @@ export async function buildSearchRanking(tx: Tx, actor: Actor, input: SearchInpu
 }
 
 const tsQuery = (q: string) => sql`websearch_to_tsquery('simple', ${q})`
+/** How many of the most recent matching tickets (and comments) are ranked; `total` counts at most these. */
+export const CANDIDATES = 1000
 const readsInternalNotes = (actor: Actor) => can(actor, 'comments:internal') && !isCustomer(actor)
 
 /**
