@@ -29,7 +29,7 @@ export async function listConditions(tx: Tx, actor: Actor, filters: TicketFilter
 }
 
 /** Totals are exact up to this many tickets; beyond, `total` is this and `total_capped` is true. */
-export const COUNT_CAP = 10_000
+export const COUNT_CAP = 1_000
 
 /**
  * The statements of one list page: the page (ids chosen from `tenant_tickets`, where every
@@ -52,8 +52,8 @@ export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
     .where(sql<SqlBool>`t.id = ANY(ARRAY(${ids}))`)
     .orderBy(orderBySql(plan))
 
-  // Counting stops at COUNT_CAP + 1 matches: past that the list says "10,000+" (total_capped)
-  // instead of reading every matching ticket on each page.
+  // Counting stops at COUNT_CAP + 1 matches: past that the list says "1,000+" (total_capped)
+  // instead of reading every matching ticket on each page (reading 1,000 index entries costs about a millisecond).
   let matching = scopedTickets(tx).select(sql<number>`1`.as('one'))
   for (const w of where) matching = matching.where(w)
   const count = tx.selectFrom(matching.limit(COUNT_CAP + 1).as('m')).select(sql<string>`count(*)`.as('total'))
