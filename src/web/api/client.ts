@@ -71,7 +71,9 @@ function filenameFrom(disposition: string | null): string | null {
 
 async function send<T>(method: Method, path: string, options: RequestOptions & { binary?: boolean }): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { Accept: options.binary ? '*/*' : 'application/json' }
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  // A FormData body (file uploads) goes as multipart/form-data, with the boundary the browser picks.
+  const multipart = typeof FormData !== 'undefined' && options.body instanceof FormData
+  if (options.body !== undefined && !multipart) headers['Content-Type'] = 'application/json'
   const token = options.auth === false ? null : getAccessToken()
   if (token) headers.Authorization = `Bearer ${token}`
 
@@ -80,7 +82,7 @@ async function send<T>(method: Method, path: string, options: RequestOptions & {
     response = await fetch(API_BASE + path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : multipart ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
       credentials: 'same-origin',
     })
@@ -194,6 +196,32 @@ async function refreshOrLose(): Promise<void> {
   }
 }
 
+/** When a JWT access token expires (ms since the epoch), or null when it cannot be read. */
+function expiresAt(token: string): number | null {
+  try {
+    const part = token.split('.')[1]
+    if (!part) return null
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='))
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp
+    return typeof exp === 'number' ? exp * 1000 : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * An access token for a connection that cannot retry a 401 by itself (the realtime WebSocket):
+ * refreshed first when it is missing, expires within `marginSeconds`, or `force` says the last one
+ * was refused. Throws like `request` when the session is gone (and signs the app out).
+ */
+export async function freshAccessToken(options: { force?: boolean; marginSeconds?: number } = {}): Promise<string | null> {
+  const token = getAccessToken()
+  const exp = token ? expiresAt(token) : null
+  const stale = !token || options.force || (exp !== null && exp - Date.now() < (options.marginSeconds ?? 30) * 1000)
+  if (stale && getRefreshToken()) await refreshOrLose()
+  return getAccessToken()
+}
+
 export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
@@ -203,6 +231,9 @@ export const api = {
   patch: <T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('PATCH', path, { ...options, body }),
   delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+  /** A multipart/form-data POST (file uploads). */
+  upload: <T>(path: string, form: FormData, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...options, body: form }),
   /** A file download with the bearer token (an <a href> cannot send it): the body as a Blob. */
   download: async (path: string, options?: Omit<RequestOptions, 'body'>): Promise<Download> =>
     (await request<Download>('GET', path, { ...options, binary: true })).data,

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, NavLink, Outlet } from 'react-router'
 import { useMe } from '../api/queries'
-import { PERMISSIONS, useCan } from './permissions'
+import { RealtimeBridge } from '../features/tickets/RealtimeBridge'
+import { PERMISSIONS, useCan, useIsAgent } from './permissions'
 import { applyPreferences } from './preferences'
 import { useSession } from './session'
 
@@ -16,6 +17,7 @@ export function AppLayout() {
   const { signOut } = useSession()
   const me = useMe()
   const canManageChannels = useCan(PERMISSIONS.manageChannels)
+  const isAgent = useIsAgent()
   const [signingOut, setSigningOut] = useState(false)
 
   useEffect(() => {
@@ -56,6 +58,11 @@ export function AppLayout() {
                   {t('nav.home')}
                 </NavLink>
               </li>
+              {isAgent ? (
+                <li>
+                  <NavLink to="/tickets">{t('nav.tickets')}</NavLink>
+                </li>
+              ) : null}
               {canManageChannels ? (
                 <li>
                   <NavLink to="/settings/email">{t('nav.settings')}</NavLink>
@@ -74,6 +81,8 @@ export function AppLayout() {
       <main className="app-main" id="main" tabIndex={-1}>
         <Outlet />
       </main>
+      {/* Live ticket updates for staff, for as long as they are signed in to this organization. */}
+      {isAgent && me.data ? <RealtimeBridge identity={`${me.data.user.id}:${me.data.organization.id}`} /> : null}
     </>
   )
 }

@@ -4,7 +4,7 @@ import { useMe } from '../api/queries'
 import { Alert } from '../ui/Alert'
 import { errorMessage } from '../ui/errorMessage'
 import { Loading } from '../ui/Spinner'
-import { useCan } from './permissions'
+import { useCan, useIsAgent } from './permissions'
 import { ForbiddenPage } from './RouteError'
 import { useSession } from './session'
 
@@ -74,11 +74,16 @@ export function AuthLayout() {
   )
 }
 
-/** A part of the app for roles with `permission`: others get the not-allowed page. */
-export function RequirePermission({ permission }: { permission: string }) {
+/**
+ * A part of the app for roles with `permission` (and, with `staff`, only for staff roles: the
+ * agent workspace): others get the not-allowed page.
+ */
+export function RequirePermission({ permission, staff = false }: { permission: string; staff?: boolean }) {
   const { t } = useTranslation()
   const me = useMe()
-  const allowed = useCan(permission)
+  const can = useCan(permission)
+  const agent = useIsAgent()
+  const allowed = can === undefined || (staff && agent === undefined) ? undefined : can && (!staff || agent === true)
   if (me.isError && !me.data) {
     // Not knowing the role is not the same as not having it.
     return (

@@ -1,8 +1,9 @@
 import { useMe } from '../api/queries'
 
-/** The permissions the settings pages need; the server checks the same ones. */
+/** The permissions the pages need; the server checks the same ones. */
 export const PERMISSIONS = {
   manageChannels: 'channels:manage',
+  readTickets: 'tickets:read',
 } as const
 
 /**
@@ -13,4 +14,14 @@ export function useCan(permission: string): boolean | undefined {
   const me = useMe()
   if (!me.data) return me.isError ? false : undefined
   return me.data.role.permissions.includes(permission)
+}
+
+/**
+ * Whether the user works the tickets (a staff role that may read them): the agent workspace is
+ * for them. Customers read their own tickets elsewhere. `undefined` while loading.
+ */
+export function useIsAgent(): boolean | undefined {
+  const me = useMe()
+  if (!me.data) return me.isError ? false : undefined
+  return me.data.role.kind === 'staff' && me.data.role.permissions.includes(PERMISSIONS.readTickets)
 }

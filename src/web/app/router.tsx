@@ -34,6 +34,15 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <HomePage /> },
               {
+                // The agent workspace: staff only, each page its own chunk.
+                path: 'tickets',
+                element: <RequirePermission permission={PERMISSIONS.readTickets} staff />,
+                children: [
+                  { index: true, lazy: () => import('../features/tickets/TicketsPage').then((m) => ({ Component: m.TicketsPage })) },
+                  { path: ':id', lazy: () => import('../features/tickets/TicketPage').then((m) => ({ Component: m.TicketPage })) },
+                ],
+              },
+              {
                 path: 'settings',
                 element: <RequirePermission permission={PERMISSIONS.manageChannels} />,
                 children: [

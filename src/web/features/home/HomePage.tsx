@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next'
 import { useMe } from '../../api/queries'
+import { useIsAgent } from '../../app/permissions'
 import { Alert } from '../../ui/Alert'
 import { errorMessage } from '../../ui/errorMessage'
 import { formatDateTime } from '../../ui/format'
 import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
+import { TicketDashboard } from '../tickets/TicketDashboard'
 import { OrganizationSwitcher } from './OrganizationSwitcher'
 import { SessionsCard } from './SessionsCard'
 import { TwoFactorCard } from './TwoFactorCard'
@@ -13,6 +15,7 @@ import { TwoFactorCard } from './TwoFactorCard'
 export function HomePage() {
   const { t, i18n } = useTranslation()
   const me = useMe()
+  const isAgent = useIsAgent()
   useDocumentTitle(t('home.title'))
 
   if (me.isPending) return <Loading />
@@ -33,6 +36,7 @@ export function HomePage() {
   return (
     <div className="home">
       <h1 className="page-title">{t('home.welcome', { name: user.name })}</h1>
+      {isAgent ? <TicketDashboard /> : null}
       <div className="grid">
         <section className="card" aria-labelledby="you-heading">
           <h2 id="you-heading">{t('home.you.heading')}</h2>
