@@ -32,6 +32,8 @@ export interface Config {
   mailMaxBytes: number
   /** How often mailboxes are polled when IMAP IDLE is not available or dropped, seconds. */
   imapPollSeconds: number
+  /** How often a WebSocket re-checks its session and what its person may see, seconds. */
+  realtimeRecheckSeconds: number
   /** Inbound messages one sender may send an organization in 10 minutes before the rest are dropped (loop guard). */
   mailSenderLimit: number
 }
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailMaxBytes: intVar(env, 'AIDLY_MAIL_MAX_BYTES', 30 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     imapPollSeconds: intVar(env, 'AIDLY_IMAP_POLL_SECONDS', 60, 1, 86400),
     mailSenderLimit: intVar(env, 'AIDLY_MAIL_SENDER_LIMIT', 30, 1, 100000),
+    realtimeRecheckSeconds: intVar(env, 'AIDLY_REALTIME_RECHECK_SECONDS', 60, 1, 3600),
     ...overrides,
   }
   config.secret = overrides.secret ?? resolveSecret(env, config)

@@ -84,4 +84,19 @@ describe('live updates', () => {
     expect(bWs.messages.filter((m) => m.ticket_id === t.id)).toEqual([])
     bWs.ws.close()
   })
+
+  it('closes a connection when its session ends', async () => {
+    const quick = await createTestApp({ authRateLimitPerMinute: 1000, realtimeRecheckSeconds: 1 })
+    await quick.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const address = quick.server.address()
+      const admin = await registerOrg(quick)
+      const client = await connect(`ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, admin.token)
+      const closed = new Promise<number>((resolve) => client.ws.on('close', (code) => resolve(code)))
+      expect((await call(quick, 'POST', '/api/v1/auth/logout', { token: admin.token, body: { refresh_token: admin.refresh } })).statusCode).toBeLessThan(300)
+      expect(await closed).toBe(4401)
+    } finally {
+      await quick.close()
+    }
+  })
 })

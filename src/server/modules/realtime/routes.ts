@@ -11,7 +11,6 @@ import { loadAudience, receives, type Audience } from './audience.js'
 /** Ticket events clients are told about (after their transaction committed, through the outbox). */
 const TICKET_EVENTS = ['ticket.created', 'ticket.updated', 'ticket.assigned', 'ticket.merged', 'ticket.split', 'comment.added', 'comment.edited'] as const
 const HEARTBEAT_MS = 30_000
-const AUDIENCE_REFRESH_MS = 60_000
 const PRESENCE_STATES = new Set(['viewing', 'typing', 'left'])
 
 async function ticketFacts(tx: Tx, tenantId: string, ticketId: string) {
@@ -37,6 +36,15 @@ function publishTicketEvents(ctx: AppContext): void {
       })
     })
   }
+}
+
+/** The session is live and its membership active (checked when connecting and every AIDLY_REALTIME_RECHECK_SECONDS after; owner privileges, as sessions are not readable by the app role). */
+async function sessionAlive(tx: Tx, sessionId: string): Promise<boolean> {
+  const row = await tx.selectFrom('sessions as s')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id'))
+    .select(['s.revoked_at', 's.expires_at', 'm.is_active'])
+    .where('s.id', '=', sessionId).executeTakeFirst()
+  return !!row && !row.revoked_at && Date.parse(row.expires_at) > Date.now() && row.is_active
 }
 
 interface ClientMessage { type?: unknown; ticket_id?: unknown; state?: unknown }
@@ -73,18 +81,28 @@ const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!audience) pending.push(e)
       else if (receives(audience, e)) send(e)
     })
-    const load = () => tenantTx(ctx, actor, async (tx) => {
+    const load = async () => {
+      // Signed out, revoked or deactivated since connecting: the socket ends with the session.
+      if (actor.sessionId && !(await sessionAlive(ctx.db, actor.sessionId))) {
+        socket.close(4401, 'session ended')
+        return
+      }
+      await tenantTx(ctx, actor, (tx) => loadProfile(tx))
+    }
+    const loadProfile = async (tx: Tx) => {
       audience = await loadAudience(tx, actor)
       if (actor.userId) name = (await tx.selectFrom('users').select('name').where('id', '=', actor.userId).executeTakeFirst())?.name ?? ''
-    })
+    }
     load().then(() => {
-      for (const e of pending.splice(0)) if (receives(audience!, e)) send(e)
+      const ready = audience as Audience | null
+      if (!ready) return
+      for (const e of pending.splice(0)) if (receives(ready, e)) send(e)
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'ready' }))
     }, (err: unknown) => {
       req.log.warn({ err }, 'realtime: could not load the audience')
       socket.close(1011, 'internal error')
     })
-    const refresh = setInterval(() => { load().catch(() => {}) }, AUDIENCE_REFRESH_MS)
+    const refresh = setInterval(() => { load().catch(() => {}) }, ctx.config.realtimeRecheckSeconds * 1000)
     const heartbeat = setInterval(() => { if (socket.readyState === socket.OPEN) socket.ping() }, HEARTBEAT_MS)
     refresh.unref()
     heartbeat.unref()
