@@ -1,8 +1,13 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import type { Result as AxeResult } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
+import { startServer, type RunningServer } from '../process/server-process.js'
 
 /**
  * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, pages
@@ -107,4 +112,79 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 /** One line per violation, for assertion messages and the log. */
 export function describeViolations(violations: AxeViolation[]): string {
   return violations.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.targets.join(', ')})`).join('\n')
+}
+
+/**
+ * The shared setup of a browser suite, called inside its `describe`: a fresh `aidly serve` (web
+ * app rebuilt if stale; PGlite in a temp dir, or the run's PostgreSQL) and Chromium, started in
+ * parallel; per test, pages closed (screenshots of a failed test kept) and uncaught page errors
+ * failing the test; at the end everything stopped and the axe results logged.
+ */
+export function useBrowserSuite(name: string): BrowserSuite {
+  let server: RunningServer | undefined
+  let browser: Browser | undefined
+  let dataDir = ''
+  let pages: Pages | undefined
+  const axeReport: Record<string, AxeViolation[]> = {}
+
+  beforeAll(async () => {
+    const state = chromiumAvailability()
+    if (state.state === 'fail') throw new Error(state.reason)
+    // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
+    await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
+    dataDir = mkdtempSync(path.join(tmpdir(), `aidly-e2e-${name}-`))
+    const [started, launched] = await Promise.allSettled([
+      startServer(dataDir, {
+        AIDLY_DEMO: '0',
+        AIDLY_AUTH_RATE_LIMIT: '100000',
+        ...(inject('databaseUrl') !== 'memory://' ? { DATABASE_URL: inject('databaseUrl') } : {}),
+      }),
+      launchChromium(),
+    ])
+    if (started.status === 'fulfilled') server = started.value
+    if (launched.status === 'fulfilled') browser = launched.value
+    if (started.status === 'rejected') throw started.reason
+    if (launched.status === 'rejected') throw launched.reason
+    pages = new Pages(browser!, server!.url)
+  }, 180_000)
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === 'fail'
+    await pages?.closeAll(failed ? context.task.name : undefined)
+    const errors = pages?.errors.splice(0) ?? []
+    expect(errors, 'uncaught errors in the page').toEqual([])
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server) {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    for (const [page, violations] of Object.entries(axeReport)) {
+      console.log(`[e2e] axe on ${page}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
+    }
+  }, 60_000)
+
+  return {
+    get url() { return server!.url },
+    get pages() { return pages! },
+    api: (route: string) => `${server!.url}/api/v1${route}`,
+    async expectAccessible(page: Page, label: string) {
+      const violations = await axeViolations(page)
+      axeReport[label] = violations
+      expect(violations, `axe on ${label}:\n${describeViolations(violations)}`).toEqual([])
+    },
+  }
+}
+
+export interface BrowserSuite {
+  /** The server's origin. */
+  readonly url: string
+  readonly pages: Pages
+  /** The URL of an API route (`/tickets` → origin/api/v1/tickets). */
+  api(route: string): string
+  /** Runs axe-core and fails on any violation, whatever its impact. */
+  expectAccessible(page: Page, label: string): Promise<void>
 }

@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { post, startServer, type RunningServer } from '../process/server-process.js'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { post } from '../process/server-process.js'
 import {
-  Pages,
-  ROOT,
-  axeViolations,
   chromiumAvailability,
-  describeViolations,
   focusedName,
   hasHorizontalScroll,
-  launchChromium,
   screenshot,
-  type AxeViolation,
+  useBrowserSuite,
 } from './browser.js'
 
 // The admin's email settings in headless Chromium against the real `aidly serve` process
@@ -35,60 +26,8 @@ if (chromiumState.state === 'skip') {
 }
 
 describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', () => {
-  let server: RunningServer | undefined
-  let browser: Browser | undefined
-  let dataDir = ''
-  let pages: Pages
-  /** Every axe run, by page, for the log at the end. */
-  const axeReport: Record<string, AxeViolation[]> = {}
-
-  beforeAll(async () => {
-    if (chromiumState.state === 'fail') throw new Error(chromiumState.reason)
-    // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
-    await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
-    dataDir = mkdtempSync(path.join(tmpdir(), 'aidly-e2e-email-'))
-    const [started, launched] = await Promise.allSettled([
-      startServer(dataDir, {
-        AIDLY_DEMO: '0',
-        AIDLY_AUTH_RATE_LIMIT: '100000',
-        ...(inject('databaseUrl') !== 'memory://' ? { DATABASE_URL: inject('databaseUrl') } : {}),
-      }),
-      launchChromium(),
-    ])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw launched.reason
-    pages = new Pages(browser!, server!.url)
-  }, 180_000)
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === 'fail'
-    await pages?.closeAll(failed ? context.task.name : undefined)
-    const errors = pages?.errors.splice(0) ?? []
-    expect(errors, 'uncaught errors in the page').toEqual([])
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    if (server) {
-      server.child.kill('SIGTERM')
-      await server.exited
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    for (const [name, violations] of Object.entries(axeReport)) {
-      console.log(`[e2e] axe on ${name}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
-    }
-  }, 60_000)
-
-  /** Runs axe-core and fails on any violation, whatever its impact. */
-  async function expectAccessible(page: Page, name: string) {
-    const violations = await axeViolations(page)
-    axeReport[name] = violations
-    expect(violations, `axe on ${name}:\n${describeViolations(violations)}`).toEqual([])
-  }
-
-  const api = (route: string) => `${server!.url}/api/v1${route}`
+  const suite = useBrowserSuite('email')
+  const { api, expectAccessible } = suite
 
   async function register(organization: string, name: string, email: string) {
     const res = await post(api('/auth/register'), { organization, name, email, password: PASSWORD })
@@ -131,7 +70,7 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
 
   it('adds a mailbox through the form, lists it, tests and syncs it, edits and deletes it', async () => {
     await register('Email Admins Inc', 'Erin Email', 'erin@email-admins.example')
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'erin@email-admins.example')
     await welcome(page, 'Erin Email').waitFor()
 
@@ -265,7 +204,7 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
     )
     expect(dropped.status).toBe('dropped')
 
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'rita@routing.example')
     await welcome(page, 'Rita Routing').waitFor()
     await page.goto('/settings/email/unrouted')
@@ -325,7 +264,7 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
 
   it('refuses a template with an unknown placeholder, then saves and resets it', async () => {
     await register('Template Shop', 'Tess Template', 'tess@templates.example')
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'tess@templates.example')
     await welcome(page, 'Tess Template').waitFor()
     await page.goto('/settings/email/templates')
@@ -369,7 +308,7 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
   it('hides Settings from an agent, who is refused at /settings/email', async () => {
     const owner = await register('Agents Only', 'Olga Owner', 'olga@agents-only.example')
     await addMember(owner.access_token, 'andy@agents-only.example', 'agent', 'Andy Agent')
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'andy@agents-only.example')
     await welcome(page, 'Andy Agent').waitFor()
     await mainNav(page).getByRole('link', { name: 'Home' }).waitFor()
@@ -394,7 +333,7 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
     expect(created.status).toBe(201)
     await deliver(owner.access_token, 'From: someone.with.a.very.long.address@customer.example\nTo: nobody@nowhere.example\nSubject: A rather long subject line that keeps going and going\n\nHi\n')
 
-    const page = await pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
+    const page = await suite.pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
     await signIn(page, 'sid@small.example')
     await welcome(page, 'Sid Small').waitFor()
     for (const [route, heading] of [

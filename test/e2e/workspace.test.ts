@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { post, startServer, type RunningServer } from '../process/server-process.js'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { post } from '../process/server-process.js'
 import {
-  Pages,
-  ROOT,
-  axeViolations,
   chromiumAvailability,
-  describeViolations,
   hasHorizontalScroll,
-  launchChromium,
   screenshot,
-  type AxeViolation,
+  useBrowserSuite,
 } from './browser.js'
 
 // The agent workspace in headless Chromium against the real `aidly serve` process (embedded
@@ -34,60 +25,8 @@ if (chromiumState.state === 'skip') {
 }
 
 describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', () => {
-  let server: RunningServer | undefined
-  let browser: Browser | undefined
-  let dataDir = ''
-  let pages: Pages
-  /** Every axe run, by page, for the log at the end. */
-  const axeReport: Record<string, AxeViolation[]> = {}
-
-  beforeAll(async () => {
-    if (chromiumState.state === 'fail') throw new Error(chromiumState.reason)
-    // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
-    await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
-    dataDir = mkdtempSync(path.join(tmpdir(), 'aidly-e2e-workspace-'))
-    const [started, launched] = await Promise.allSettled([
-      startServer(dataDir, {
-        AIDLY_DEMO: '0',
-        AIDLY_AUTH_RATE_LIMIT: '100000',
-        ...(inject('databaseUrl') !== 'memory://' ? { DATABASE_URL: inject('databaseUrl') } : {}),
-      }),
-      launchChromium(),
-    ])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw launched.reason
-    pages = new Pages(browser!, server!.url)
-  }, 180_000)
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === 'fail'
-    await pages?.closeAll(failed ? context.task.name : undefined)
-    const errors = pages?.errors.splice(0) ?? []
-    expect(errors, 'uncaught errors in the page').toEqual([])
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    if (server) {
-      server.child.kill('SIGTERM')
-      await server.exited
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    for (const [name, violations] of Object.entries(axeReport)) {
-      console.log(`[e2e] axe on ${name}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
-    }
-  }, 60_000)
-
-  /** Runs axe-core and fails on any violation, whatever its impact. */
-  async function expectAccessible(page: Page, name: string) {
-    const violations = await axeViolations(page)
-    axeReport[name] = violations
-    expect(violations, `axe on ${name}:\n${describeViolations(violations)}`).toEqual([])
-  }
-
-  const api = (route: string) => `${server!.url}/api/v1${route}`
+  const suite = useBrowserSuite('workspace')
+  const { api, expectAccessible } = suite
 
   async function call(method: string, route: string, token: string, body?: unknown) {
     const res = await fetch(api(route), {
@@ -140,7 +79,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     await call('POST', '/tickets', owner.access_token, { subject: 'Keep me open', priority: 'high' })
 
     // The agent's home page counts their tickets; Tickets is in the main navigation.
-    const agent = await pages.newPage()
+    const agent = await suite.pages.newPage()
     await signIn(agent, 'andy@workspace.example')
     await welcome(agent, 'Andy Agent').waitFor()
     const dashboard = agent.getByRole('region', { name: 'Your tickets' })
@@ -192,7 +131,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     expect(await message(agent, 'Smoke is coming out').innerText()).toContain('Cora Customer')
 
     // A second staff member (the admin) opens the same ticket: each sees the other.
-    const admin = await pages.newPage()
+    const admin = await suite.pages.newPage()
     await signIn(admin, 'wendy@workspace.example')
     await welcome(admin, 'Wendy Owner').waitFor()
     await admin.goto(`/tickets/${created.id}`)
@@ -275,7 +214,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     await call('POST', '/tickets', owner.access_token, { subject: 'Password reset mail never arrives', description_text: 'The reset email with the invoice link bounced.' })
     await call('POST', '/tickets', owner.access_token, { subject: 'Dark mode please' })
 
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'sam@search.example')
     await welcome(page, 'Sam Search').waitFor()
     await page.goto('/tickets')
@@ -297,7 +236,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     await ticketRow(page, 'Invoice missing VAT number').waitFor()
 
     // A customer has no workspace: no Tickets link, and the page refuses.
-    const customerPage = await pages.newPage()
+    const customerPage = await suite.pages.newPage()
     await signIn(customerPage, 'cleo@customer.example')
     await welcome(customerPage, 'Cleo Customer').waitFor()
     expect(await mainNav(customerPage).getByRole('link', { name: 'Tickets' }).count()).toBe(0)
@@ -316,7 +255,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     })
     await call('POST', `/tickets/${ticket.id}/comments`, owner.access_token, { body_text: 'A note for the team.', is_internal: true })
 
-    const page = await pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
+    const page = await suite.pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
     await signIn(page, 'pia@pocket.example')
     await welcome(page, 'Pia Pocket').waitFor()
     expect(await hasHorizontalScroll(page), 'horizontal scroll on the home page').toBe(false)
