@@ -6,6 +6,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Result as AxeResult } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { startServer, type RunningServer } from '../process/server-process.js'
 
@@ -125,6 +126,7 @@ export function useBrowserSuite(name: string): BrowserSuite {
   let browser: Browser | undefined
   let dataDir = ''
   let pages: Pages | undefined
+  let database: Awaited<ReturnType<typeof serverDatabase>> | undefined
   const axeReport: Record<string, AxeViolation[]> = {}
 
   beforeAll(async () => {
@@ -133,12 +135,9 @@ export function useBrowserSuite(name: string): BrowserSuite {
     // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
     await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
     dataDir = mkdtempSync(path.join(tmpdir(), `aidly-e2e-${name}-`))
+    database = await serverDatabase(`e2e_${name}`)
     const [started, launched] = await Promise.allSettled([
-      startServer(dataDir, {
-        AIDLY_DEMO: '0',
-        AIDLY_AUTH_RATE_LIMIT: '100000',
-        ...(inject('databaseUrl') !== 'memory://' ? { DATABASE_URL: inject('databaseUrl') } : {}),
-      }),
+      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...database.env }),
       launchChromium(),
     ])
     if (started.status === 'fulfilled') server = started.value
@@ -162,6 +161,7 @@ export function useBrowserSuite(name: string): BrowserSuite {
       await server.exited
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await database?.drop()
     for (const [page, violations] of Object.entries(axeReport)) {
       console.log(`[e2e] axe on ${page}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
     }
@@ -187,4 +187,31 @@ export interface BrowserSuite {
   api(route: string): string
   /** Runs axe-core and fails on any violation, whatever its impact. */
   expectAccessible(page: Page, label: string): Promise<void>
+}
+
+/**
+ * The database for a server process under test. On the PostgreSQL run it is a database of its
+ * own on the run's server (created here, dropped by `drop`): the server runs the background
+ * workers, which must not take the jobs and events of the unit tests sharing the run's database.
+ * On the PGlite run the server keeps its embedded database in its data dir.
+ */
+export async function serverDatabase(name: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const shared = inject('databaseUrl')
+  if (shared === 'memory://') return { env: {}, drop: async () => {} }
+  const url = new URL(shared)
+  const dbName = `${url.pathname.slice(1)}_${name.replace(/[^a-z0-9]/gi, '_')}`.toLowerCase().slice(0, 63)
+  const admin = new pg.Client({ connectionString: shared })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${dbName}`)
+  await admin.end()
+  url.pathname = `/${dbName}`
+  return {
+    env: { DATABASE_URL: url.toString() },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: shared })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      await client.end()
+    },
+  }
 }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { authenticator } from 'otplib'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { post, startServer, type RunningServer } from '../process/server-process.js'
 import {
   Pages,
@@ -18,6 +18,7 @@ import {
   launchChromium,
   screenshot,
   type AxeViolation,
+  serverDatabase,
 } from './browser.js'
 
 // The web shell in headless Chromium against the real `aidly serve` process (embedded PGlite,
@@ -38,6 +39,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
   let server: RunningServer | undefined
   let browser: Browser | undefined
   let dataDir = ''
+  let database: Awaited<ReturnType<typeof serverDatabase>> | undefined
   let pages: Pages
   /** Every axe run, by page, for the log at the end. */
   const axeReport: Record<string, AxeViolation[]> = {}
@@ -47,10 +49,11 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
     // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
     await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
     dataDir = mkdtempSync(path.join(tmpdir(), 'aidly-e2e-'))
+    database = await serverDatabase('e2e_shell')
     // Both at once; keep whichever started, so afterAll stops it even if the other failed.
     const [started, launched] = await Promise.allSettled([
       // The server under test uses this run's database: PGlite, or the PostgreSQL run's fresh database.
-      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...(inject('databaseUrl') !== 'memory://' ? { DATABASE_URL: inject('databaseUrl') } : {}) }),
+      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...database.env }),
       launchChromium(),
     ])
     if (started.status === 'fulfilled') server = started.value
@@ -74,6 +77,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
       await server.exited
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await database?.drop()
     for (const [name, violations] of Object.entries(axeReport)) {
       console.log(`[e2e] axe on ${name}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
     }

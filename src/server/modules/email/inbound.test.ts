@@ -209,7 +209,7 @@ describe('the agent\'s side', () => {
     await flush(admin)
     const out = (await emails(admin, ticketId)).filter((m) => m.channel === 'reply')
     expect(out).toHaveLength(1)
-    expect(out[0]).toMatchObject({ to: [customer], cc: ['colleague@client.example.test'], status: 'sent', comment_id: (reply.json.data as any).id })
+    expect(out[0], JSON.stringify(out[0])).toMatchObject({ to: [customer], cc: ['colleague@client.example.test'], status: 'sent', comment_id: (reply.json.data as any).id })
     const raw = (await app.inject({ method: 'GET', url: `/api/v1/email/messages/${out[0].id}/raw`, headers: { authorization: `Bearer ${admin.token}` } })).rawPayload
     const sent = await parseMail(raw)
     const inboundId = ((await call(app, 'GET', `/api/v1/email/messages/${inbound.data.id}`, { token: admin.token })).json.data as any).message_id
