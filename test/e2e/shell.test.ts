@@ -1,24 +1,13 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
 import { authenticator } from 'otplib'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { post, startServer, type RunningServer } from '../process/server-process.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { post } from '../process/server-process.js'
 import {
-  Pages,
-  ROOT,
-  axeViolations,
   chromiumAvailability,
-  describeViolations,
   focusedName,
   hasHorizontalScroll,
-  launchChromium,
   screenshot,
-  type AxeViolation,
-  serverDatabase,
+  useBrowserSuite,
 } from './browser.js'
 
 // The web shell in headless Chromium against the real `aidly serve` process (embedded PGlite,
@@ -36,69 +25,17 @@ if (chromiumState.state === 'skip') {
 }
 
 describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
-  let server: RunningServer | undefined
-  let browser: Browser | undefined
-  let dataDir = ''
-  let database: Awaited<ReturnType<typeof serverDatabase>> | undefined
-  let pages: Pages
-  /** Every axe run, by page, for the log at the end. */
-  const axeReport: Record<string, AxeViolation[]> = {}
-
-  beforeAll(async () => {
-    if (chromiumState.state === 'fail') throw new Error(chromiumState.reason)
-    // The server serves dist/web; (re)build it first if src/web changed (a no-op when up to date).
-    await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
-    dataDir = mkdtempSync(path.join(tmpdir(), 'aidly-e2e-'))
-    database = await serverDatabase('e2e_shell')
-    // Both at once; keep whichever started, so afterAll stops it even if the other failed.
-    const [started, launched] = await Promise.allSettled([
-      // The server under test uses this run's database: PGlite, or the PostgreSQL run's fresh database.
-      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...database.env }),
-      launchChromium(),
-    ])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw launched.reason
-    pages = new Pages(browser!, server!.url)
-  }, 180_000)
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === 'fail'
-    await pages?.closeAll(failed ? context.task.name : undefined)
-    const errors = pages?.errors.splice(0) ?? []
-    expect(errors, 'uncaught errors in the page').toEqual([])
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    if (server) {
-      server.child.kill('SIGTERM')
-      await server.exited
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    await database?.drop()
-    for (const [name, violations] of Object.entries(axeReport)) {
-      console.log(`[e2e] axe on ${name}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
-    }
-  }, 60_000)
-
-  /** Runs axe-core and fails on serious or critical violations; the rest goes to the log. */
-  async function expectAccessible(page: Page, name: string) {
-    const violations = await axeViolations(page)
-    axeReport[name] = violations
-    const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    expect(blocking, `axe on ${name}:\n${describeViolations(blocking)}`).toEqual([])
-  }
+  const suite = useBrowserSuite('shell', { axe: 'serious' })
+  const { expectAccessible } = suite
 
   async function register(organization: string, name: string, email: string) {
-    const res = await post(`${server!.url}/api/v1/auth/register`, { organization, name, email, password: PASSWORD })
+    const res = await post(`${suite.url}/api/v1/auth/register`, { organization, name, email, password: PASSWORD })
     expect(res.status, JSON.stringify(res.json)).toBe(201)
     return res.json.data as { access_token: string; organization: { name: string; slug: string } }
   }
 
   async function invite(token: string, email: string, role: string) {
-    const res = await post(`${server!.url}/api/v1/invitations`, { email, role }, token)
+    const res = await post(`${suite.url}/api/v1/invitations`, { email, role }, token)
     expect(res.status, JSON.stringify(res.json)).toBe(201)
     // accept_url is built from the public URL; the page under test is on this server.
     const url = new URL(res.json.data.accept_url as string)
@@ -116,7 +53,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
   const section = (page: Page, heading: 'you' | 'org' | 'switch') => page.locator(`section[aria-labelledby="${heading}-heading"]`)
 
   it('signs up and lands on the home page showing the user, role and organization', async () => {
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await page.goto('/')
     await page.waitForURL('**/login')
     await page.getByRole('link', { name: 'Create an account' }).click()
@@ -152,7 +89,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
 
   it('refuses a wrong password, signs in, signs out and signs in again', async () => {
     await register('Contoso Care', 'Carl Contoso', 'carl@contoso.example')
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await page.goto('/login')
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await expectAccessible(page, 'sign-in')
@@ -177,7 +114,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
 
   it('enrols two-factor authentication and then signs in with a code', async () => {
     await register('Fabrikam Desk', 'Fay Fabrikam', 'fay@fabrikam.example')
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'fay@fabrikam.example')
     await welcome(page, 'Fay Fabrikam').waitFor()
 
@@ -214,7 +151,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
     const owner = await register('Globex Support', 'Gus Globex', 'gus@globex.example')
     const invitation = await invite(owner.access_token, 'nia@example.com', 'agent')
 
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await page.goto(invitation.path)
     await page.getByRole('heading', { name: 'Join Globex Support' }).waitFor()
     expect(await page.locator('main').innerText()).toContain('nia@example.com')
@@ -236,10 +173,10 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
     await register('Initech Help', 'Ivy Initech', 'ivy@initech.example')
     const owner = await register('Umbrella Desk', 'Uma Umbrella', 'uma@umbrella.example')
     const invitation = await invite(owner.access_token, 'ivy@initech.example', 'agent')
-    const accepted = await post(`${server!.url}/api/v1/invitations/accept`, { token: invitation.token, password: PASSWORD })
+    const accepted = await post(`${suite.url}/api/v1/invitations/accept`, { token: invitation.token, password: PASSWORD })
     expect(accepted.status, JSON.stringify(accepted.json)).toBe(200)
 
-    const page = await pages.newPage()
+    const page = await suite.pages.newPage()
     await signIn(page, 'ivy@initech.example')
     await welcome(page, 'Ivy Initech').waitFor()
     const switcher = section(page, 'switch')
@@ -261,7 +198,7 @@ describe.skipIf(chromiumState.state === 'skip')('web shell in Chromium', () => {
   it('fits a phone-sized screen without horizontal scrolling', async () => {
     await register('Wide Load Logistics International', 'Wanda Wide', 'wanda.with.a.rather.long.address@wide-load.example')
     // 360 CSS px: a common Android width, narrower than recent iPhones.
-    const page = await pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+    const page = await suite.pages.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
 
     for (const route of ['/login', '/signup']) {
       await page.goto(route)
