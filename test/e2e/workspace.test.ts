@@ -239,7 +239,7 @@ describe.skipIf(chromiumState.state === 'skip')('agent workspace in Chromium', (
     const customerPage = await suite.pages.newPage()
     await signIn(customerPage, 'cleo@customer.example')
     await welcome(customerPage, 'Cleo Customer').waitFor()
-    expect(await mainNav(customerPage).getByRole('link', { name: 'Tickets' }).count()).toBe(0)
+    expect(await mainNav(customerPage).getByRole('link', { name: 'Tickets', exact: true }).count()).toBe(0)
     expect(await customerPage.getByRole('region', { name: 'Your tickets' }).count()).toBe(0)
     await customerPage.goto('/tickets')
     await customerPage.getByRole('heading', { name: 'Not allowed' }).waitFor()

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, NavLink, Outlet } from 'react-router'
 import { useMe } from '../api/queries'
 import { RealtimeBridge } from '../features/tickets/RealtimeBridge'
-import { PERMISSIONS, useCan, useIsAgent } from './permissions'
+import { PERMISSIONS, useCan, useIsAgent, useIsCustomer } from './permissions'
 import { applyPreferences } from './preferences'
 import { useSession } from './session'
 
@@ -18,6 +18,7 @@ export function AppLayout() {
   const me = useMe()
   const canManageChannels = useCan(PERMISSIONS.manageChannels)
   const isAgent = useIsAgent()
+  const isCustomer = useIsCustomer()
   const [signingOut, setSigningOut] = useState(false)
 
   useEffect(() => {
@@ -63,6 +64,11 @@ export function AppLayout() {
                   <NavLink to="/tickets">{t('nav.tickets')}</NavLink>
                 </li>
               ) : null}
+              {isCustomer ? (
+                <li>
+                  <NavLink to="/portal">{t('nav.myTickets')}</NavLink>
+                </li>
+              ) : null}
               {canManageChannels ? (
                 <li>
                   <NavLink to="/settings/email">{t('nav.settings')}</NavLink>
@@ -81,8 +87,8 @@ export function AppLayout() {
       <main className="app-main" id="main" tabIndex={-1}>
         <Outlet />
       </main>
-      {/* Live ticket updates for staff, for as long as they are signed in to this organization. */}
-      {isAgent && me.data ? <RealtimeBridge identity={`${me.data.user.id}:${me.data.organization.id}`} /> : null}
+      {/* Live ticket updates (staff: the tickets they work; customers: their own requests), for as long as they are signed in to this organization. */}
+      {(isAgent || isCustomer) && me.data ? <RealtimeBridge identity={`${me.data.user.id}:${me.data.organization.id}`} /> : null}
     </>
   )
 }

@@ -4,7 +4,7 @@ import { useMe } from '../api/queries'
 import { Alert } from '../ui/Alert'
 import { errorMessage } from '../ui/errorMessage'
 import { Loading } from '../ui/Spinner'
-import { useCan, useIsAgent } from './permissions'
+import { useCan, useIsAgent, useIsCustomer } from './permissions'
 import { ForbiddenPage } from './RouteError'
 import { useSession } from './session'
 
@@ -97,4 +97,23 @@ export function RequirePermission({ permission, staff = false }: { permission: s
   }
   if (allowed === undefined) return <Loading />
   return allowed ? <Outlet /> : <ForbiddenPage />
+}
+
+/** The customer portal: customers only (staff have the workspace); others get the not-allowed page. */
+export function RequireCustomer() {
+  const { t } = useTranslation()
+  const me = useMe()
+  const customer = useIsCustomer()
+  if (me.isError && !me.data) {
+    return (
+      <Alert>
+        <p>{errorMessage(me.error, t)}</p>
+        <button type="button" className="btn" onClick={() => void me.refetch()}>
+          {t('common.tryAgain')}
+        </button>
+      </Alert>
+    )
+  }
+  if (customer === undefined) return <Loading />
+  return customer ? <Outlet /> : <ForbiddenPage />
 }

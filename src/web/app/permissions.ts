@@ -25,3 +25,13 @@ export function useIsAgent(): boolean | undefined {
   if (!me.data) return me.isError ? false : undefined
   return me.data.role.kind === 'staff' && me.data.role.permissions.includes(PERMISSIONS.readTickets)
 }
+
+/**
+ * Whether the user is a customer (a customer-kind role): they get the portal, their own requests,
+ * instead of the workspace. `undefined` while loading.
+ */
+export function useIsCustomer(): boolean | undefined {
+  const me = useMe()
+  if (!me.data) return me.isError ? false : undefined
+  return me.data.role.kind === 'customer'
+}

@@ -7,7 +7,7 @@ import { SignupPage } from '../features/auth/SignupPage'
 import { HomePage } from '../features/home/HomePage'
 import { Loading } from '../ui/Spinner'
 import { AppLayout } from './AppLayout'
-import { AuthLayout, GuestOnly, RequirePermission, RequireSession } from './guards'
+import { AuthLayout, GuestOnly, RequireCustomer, RequirePermission, RequireSession } from './guards'
 import { PERMISSIONS } from './permissions'
 import { NotFoundPage, RouteError } from './RouteError'
 
@@ -40,6 +40,16 @@ export const router = createBrowserRouter([
                 children: [
                   { index: true, lazy: () => import('../features/tickets/TicketsPage').then((m) => ({ Component: m.TicketsPage })) },
                   { path: ':id', lazy: () => import('../features/tickets/TicketPage').then((m) => ({ Component: m.TicketPage })) },
+                ],
+              },
+              {
+                // The customer portal: their own requests, each page its own chunk.
+                path: 'portal',
+                element: <RequireCustomer />,
+                children: [
+                  { index: true, lazy: () => import('../features/portal/MyTicketsPage').then((m) => ({ Component: m.MyTicketsPage })) },
+                  { path: 'new', lazy: () => import('../features/portal/NewRequestPage').then((m) => ({ Component: m.NewRequestPage })) },
+                  { path: ':id', lazy: () => import('../features/portal/PortalTicketPage').then((m) => ({ Component: m.PortalTicketPage })) },
                 ],
               },
               {

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import { useMe } from '../../api/queries'
-import { useIsAgent } from '../../app/permissions'
+import { useIsAgent, useIsCustomer } from '../../app/permissions'
 import { Alert } from '../../ui/Alert'
 import { errorMessage } from '../../ui/errorMessage'
 import { formatDateTime } from '../../ui/format'
@@ -16,6 +17,7 @@ export function HomePage() {
   const { t, i18n } = useTranslation()
   const me = useMe()
   const isAgent = useIsAgent()
+  const isCustomer = useIsCustomer()
   useDocumentTitle(t('home.title'))
 
   if (me.isPending) return <Loading />
@@ -37,6 +39,20 @@ export function HomePage() {
     <div className="home">
       <h1 className="page-title">{t('home.welcome', { name: user.name })}</h1>
       {isAgent ? <TicketDashboard /> : null}
+      {isCustomer ? (
+        <section className="card card-wide portal-home" aria-labelledby="portal-home-heading">
+          <h2 id="portal-home-heading">{t('portal.home.heading')}</h2>
+          <p className="muted">{t('portal.home.intro')}</p>
+          <div className="actions">
+            <Link to="/portal" className="btn btn-primary">
+              {t('portal.home.myTickets')}
+            </Link>
+            <Link to="/portal/new" className="btn">
+              {t('portal.home.newRequest')}
+            </Link>
+          </div>
+        </section>
+      ) : null}
       <div className="grid">
         <section className="card" aria-labelledby="you-heading">
           <h2 id="you-heading">{t('home.you.heading')}</h2>

@@ -30,9 +30,10 @@ function saveBlob(blob: Blob, filename: string): void {
 export function Conversation({ ticket }: { ticket: TicketDetail }) {
   const { t } = useTranslation()
   const comments = useComments(ticket.id)
-  const emails = useTicketEmails(ticket.id)
-  const now = useNow()
   const me = useMe()
+  // Delivery status is for staff: customers are not asked for it (the server would refuse).
+  const emails = useTicketEmails(ticket.id, !!me.data && me.data.role.kind !== 'customer')
+  const now = useNow()
   const [downloadError, setDownloadError] = useState<string | null>(null)
 
   // Messages that arrive while the ticket is open (live) are announced, except one's own.

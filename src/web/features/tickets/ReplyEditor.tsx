@@ -14,13 +14,15 @@ interface ReplyEditorProps {
   onTyped: () => void
   onStoppedTyping: () => void
   onSent: () => void
+  /** `customer`: the portal's wording (a reply to the support team rather than to the requester). */
+  audience?: 'staff' | 'customer'
 }
 
 /**
  * A public reply or an internal note: plain text (the server makes paragraphs of it), files
  * uploaded as they are picked and attached on sending. Ctrl+Enter (⌘+Enter) sends.
  */
-export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent }: ReplyEditorProps) {
+export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience = 'staff' }: ReplyEditorProps) {
   const { t, i18n } = useTranslation()
   const id = useId()
   const textRef = useRef<HTMLTextAreaElement>(null)
@@ -91,6 +93,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent }: ReplyE
   }
 
   const internal = mode === 'internal'
+  const customer = audience === 'customer'
   const hintId = `${id}-hint`
   return (
     <form ref={formRef} className={internal ? 'reply reply-internal' : 'reply'} onSubmit={submit} aria-labelledby={`${id}-heading`} noValidate>
@@ -113,7 +116,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent }: ReplyE
       ) : null}
 
       <div className="field">
-        <label htmlFor={`${id}-text`}>{internal ? t('tickets.reply.internalLabel') : t('tickets.reply.publicLabel')}</label>
+        <label htmlFor={`${id}-text`}>{internal ? t('tickets.reply.internalLabel') : customer ? t('portal.reply.label') : t('tickets.reply.publicLabel')}</label>
         <textarea
           ref={textRef}
           id={`${id}-text`}
@@ -134,7 +137,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent }: ReplyE
           }}
         />
         <p className="field-hint" id={hintId}>
-          {internal ? t('tickets.reply.internalHint') : t('tickets.reply.publicHint')} {t('tickets.reply.shortcut')}
+          {internal ? t('tickets.reply.internalHint') : customer ? t('portal.reply.hint') : t('tickets.reply.publicHint')} {t('tickets.reply.shortcut')}
         </p>
       </div>
 

@@ -199,6 +199,10 @@ export const ticketsApi = {
   comments: (ticketId: string, signal?: AbortSignal) => everyPage<Comment>(`/tickets/${id(ticketId)}/comments`, signal),
   addComment: (ticketId: string, input: { body_text: string; is_internal: boolean; attachment_ids?: string[] }) =>
     data(api.post<Comment>(`/tickets/${id(ticketId)}/comments`, input)),
+  /** Closes it (a customer their own request; staff with tickets:update). */
+  close: (ticketId: string) => data(api.post<TicketDetail>(`/tickets/${id(ticketId)}/close`, {})),
+  /** Opens a ticket; a customer sends only the subject and description, for themselves. */
+  create: (input: { subject: string; description_text?: string }) => data(api.post<TicketDetail>('/tickets', input)),
   history: (ticketId: string, signal?: AbortSignal) => everyPage<HistoryEntry>(`/tickets/${id(ticketId)}/history`, signal),
   emails: (ticketId: string, signal?: AbortSignal) => data(api.get<TicketEmail[]>(`/tickets/${id(ticketId)}/emails`, { signal })),
   upload: (ticketId: string, files: File[]) => {
@@ -247,10 +251,11 @@ export const useComments = (ticketId: string) =>
   useQuery({ queryKey: ticketKeys.comments(ticketId), queryFn: ({ signal }) => ticketsApi.comments(ticketId, signal) })
 export const useHistory = (ticketId: string, enabled: boolean) =>
   useQuery({ queryKey: ticketKeys.history(ticketId), queryFn: ({ signal }) => ticketsApi.history(ticketId, signal), enabled })
-export const useTicketEmails = (ticketId: string) =>
+export const useTicketEmails = (ticketId: string, enabled = true) =>
   useQuery({
     queryKey: ticketKeys.emails(ticketId),
     queryFn: ({ signal }) => ticketsApi.emails(ticketId, signal),
+    enabled,
     // Delivery status is extra: a role without access to mail just does not see it.
     retry: false,
   })
