@@ -8,7 +8,7 @@ import type { Result as AxeResult } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
-import { startServer, type RunningServer } from '../process/server-process.js'
+import { post, startServer, type RunningServer } from '../process/server-process.js'
 
 /**
  * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, pages
@@ -167,10 +167,40 @@ export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } 
     }
   }, 60_000)
 
+  const api = (route: string) => `${server!.url}/api/v1${route}`
   return {
     get url() { return server!.url },
     get pages() { return pages! },
-    api: (route: string) => `${server!.url}/api/v1${route}`,
+    api,
+    async call(method: string, route: string, token: string, body?: unknown) {
+      const res = await fetch(api(route), {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const json = await res.json() as { data?: unknown }
+      expect(res.ok, `${method} ${route}: ${JSON.stringify(json)}`).toBe(true)
+      return json.data as any
+    },
+    async register(organization: string, name: string, email: string) {
+      const res = await post(api('/auth/register'), { organization, name, email, password: E2E_PASSWORD })
+      expect(res.status, JSON.stringify(res.json)).toBe(201)
+      return res.json.data as Registered
+    },
+    async addMember(ownerToken: string, email: string, role: string, name: string) {
+      const invited = await post(api('/invitations'), { email, role }, ownerToken)
+      expect(invited.status, JSON.stringify(invited.json)).toBe(201)
+      const token = new URL(invited.json.data.accept_url as string).searchParams.get('token')!
+      const accepted = await post(api('/invitations/accept'), { token, name, password: E2E_PASSWORD })
+      expect(accepted.status, JSON.stringify(accepted.json)).toBe(200)
+      return accepted.json.data as Registered
+    },
+    async signIn(page: Page, email: string, password = E2E_PASSWORD) {
+      await page.goto('/login')
+      await page.getByLabel('Email').fill(email)
+      await page.getByLabel('Password', { exact: true }).fill(password)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+    },
     async expectAccessible(page: Page, label: string) {
       const violations = await axeViolations(page)
       axeReport[label] = violations
@@ -181,6 +211,16 @@ export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } 
   }
 }
 
+/** The password of every account the browser tests make. */
+export const E2E_PASSWORD = 'correct horse battery'
+
+/** What signing up or accepting an invitation answers. */
+export interface Registered {
+  access_token: string
+  user: { id: string }
+  organization: { name: string; slug: string }
+}
+
 export interface BrowserSuite {
   /** The server's origin. */
   readonly url: string
@@ -189,6 +229,14 @@ export interface BrowserSuite {
   api(route: string): string
   /** Runs axe-core and fails on any violation (or, with `axe: 'serious'`, on serious and critical ones). */
   expectAccessible(page: Page, label: string): Promise<void>
+  /** An API call that must succeed; answers the envelope's data. */
+  call(method: string, route: string, token: string, body?: unknown): Promise<any>
+  /** Signs up an organization over the API. */
+  register(organization: string, name: string, email: string): Promise<Registered>
+  /** Invites `email` with `role` and accepts the invitation, over the API; answers the new member's session. */
+  addMember(ownerToken: string, email: string, role: string, name: string): Promise<Registered>
+  /** Signs in through the sign-in page. */
+  signIn(page: Page, email: string, password?: string): Promise<void>
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   focusedName,
   hasHorizontalScroll,
   screenshot,
+  E2E_PASSWORD,
   useBrowserSuite,
 } from './browser.js'
 
@@ -15,7 +16,7 @@ import {
 // permission gate. Each test registers its own organization over the API and opens its own
 // browser context, so it starts signed out.
 
-const PASSWORD = 'correct horse battery'
+const PASSWORD = E2E_PASSWORD
 const chromiumState = chromiumAvailability()
 
 if (chromiumState.state === 'skip') {
@@ -27,22 +28,7 @@ if (chromiumState.state === 'skip') {
 
 describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', () => {
   const suite = useBrowserSuite('email')
-  const { api, expectAccessible } = suite
-
-  async function register(organization: string, name: string, email: string) {
-    const res = await post(api('/auth/register'), { organization, name, email, password: PASSWORD })
-    expect(res.status, JSON.stringify(res.json)).toBe(201)
-    return res.json.data as { access_token: string; organization: { slug: string } }
-  }
-
-  /** Invites `email` with `role` and accepts the invitation, over the API. */
-  async function addMember(ownerToken: string, email: string, role: string, name: string) {
-    const invited = await post(api('/invitations'), { email, role }, ownerToken)
-    expect(invited.status, JSON.stringify(invited.json)).toBe(201)
-    const token = new URL(invited.json.data.accept_url as string).searchParams.get('token')!
-    const accepted = await post(api('/invitations/accept'), { token, name, password: PASSWORD })
-    expect(accepted.status, JSON.stringify(accepted.json)).toBe(200)
-  }
+  const { api, expectAccessible, register, addMember, signIn } = suite
 
   /** Delivers a raw message the way an MTA pipe would: POST /email/inbound, message/rfc822. */
   async function deliver(token: string, raw: string) {
@@ -54,13 +40,6 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
     const json: any = await res.json()
     expect(res.ok, JSON.stringify(json)).toBe(true)
     return json.data as { id: string; status: string; reason: string | null }
-  }
-
-  async function signIn(page: Page, email: string, password = PASSWORD) {
-    await page.goto('/login')
-    await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password', { exact: true }).fill(password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
   }
 
   const welcome = (page: Page, name: string) => page.getByRole('heading', { name: `Welcome, ${name}` })

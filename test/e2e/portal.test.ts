@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { post } from '../process/server-process.js'
 import { chromiumAvailability, hasHorizontalScroll, screenshot, useBrowserSuite } from './browser.js'
 
 // The customer portal in headless Chromium against the real `aidly serve` process: a customer
@@ -8,7 +7,6 @@ import { chromiumAvailability, hasHorizontalScroll, screenshot, useBrowserSuite 
 // public reply (never the internal note), replies and closes it. Each test registers its own
 // organization over the API.
 
-const PASSWORD = 'correct horse battery'
 const chromiumState = chromiumAvailability()
 
 if (chromiumState.state === 'skip') {
@@ -20,41 +18,7 @@ if (chromiumState.state === 'skip') {
 
 describe.skipIf(chromiumState.state === 'skip')('customer portal in Chromium', () => {
   const suite = useBrowserSuite('portal')
-  const { api, expectAccessible } = suite
-
-  async function call(method: string, route: string, token: string, body?: unknown) {
-    const res = await fetch(api(route), {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const json: any = await res.json()
-    expect(res.ok, `${method} ${route}: ${JSON.stringify(json)}`).toBe(true)
-    return json.data
-  }
-
-  async function register(organization: string, name: string, email: string) {
-    const res = await post(api('/auth/register'), { organization, name, email, password: PASSWORD })
-    expect(res.status, JSON.stringify(res.json)).toBe(201)
-    return res.json.data as { access_token: string; user: { id: string } }
-  }
-
-  /** Invites `email` with `role` and accepts the invitation, over the API; returns a signed-in token. */
-  async function addMember(ownerToken: string, email: string, role: string, name: string) {
-    const invited = await post(api('/invitations'), { email, role }, ownerToken)
-    expect(invited.status, JSON.stringify(invited.json)).toBe(201)
-    const token = new URL(invited.json.data.accept_url as string).searchParams.get('token')!
-    const accepted = await post(api('/invitations/accept'), { token, name, password: PASSWORD })
-    expect(accepted.status, JSON.stringify(accepted.json)).toBe(200)
-    return accepted.json.data as { access_token: string; user: { id: string } }
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto('/login')
-    await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-  }
+  const { expectAccessible, call, register, addMember, signIn } = suite
 
   const welcome = (page: Page, name: string) => page.getByRole('heading', { name: `Welcome, ${name}` })
   const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
