@@ -1,14 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router'
-import { isApiError } from '../../api/client'
+import { useParams } from 'react-router'
 import { Alert } from '../../ui/Alert'
 import { errorMessage } from '../../ui/errorMessage'
-import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
 import { ticketsApi, useTicket, type TicketDetail } from '../tickets/api'
-import { LiveIndicator, RelativeTime, StatusPill } from '../tickets/bits'
+import { TicketFrame } from '../tickets/TicketFrame'
 import { Conversation } from '../tickets/Conversation'
 import { ReplyEditor } from '../tickets/ReplyEditor'
 import { ticketKeys } from '../tickets/shared'
@@ -22,60 +20,25 @@ export function PortalTicketPage() {
   const ticket = useTicket(id)
   useDocumentTitle(ticket.data ? `${ticket.data.ticket_number} ${ticket.data.subject}` : t('portal.list.title'))
 
-  const backLink = (
-    <p className="back-link">
-      <Link to="/portal">
-        <span aria-hidden="true">← </span>
-        {t('portal.back')}
-      </Link>
-    </p>
-  )
-
-  if (ticket.isPending) return <Loading />
-  if (ticket.isError) {
-    return (
-      <div className="portal ticket-page">
-        {backLink}
-        {isApiError(ticket.error, 'not_found') ? (
-          <>
-            <h1>{t('tickets.ticket.notFoundTitle')}</h1>
-            <p>{t('portal.ticket.notFound')}</p>
-          </>
-        ) : (
-          <Alert>
-            <p>{errorMessage(ticket.error, t)}</p>
-            <button type="button" className="btn" onClick={() => void ticket.refetch()}>
-              {t('common.tryAgain')}
-            </button>
-          </Alert>
-        )}
-      </div>
-    )
-  }
-
-  const data = ticket.data
   return (
-    <div className="portal ticket-page">
-      {backLink}
-      <header className="ticket-header">
-        <h1 className="ticket-title">
-          <span className="ticket-title-number">{data.ticket_number}</span> {data.subject}
-        </h1>
-        <div className="ticket-header-meta">
-          <StatusPill status={data.status} />
-          <span className="muted">
-            {t('tickets.ticket.opened')} <RelativeTime iso={data.created_at} />
-          </span>
-          <LiveIndicator />
-        </div>
-      </header>
-      <CloseTicket ticket={data} />
-      <section className="card card-wide portal-conversation" aria-labelledby="portal-conversation-heading">
-        <h2 id="portal-conversation-heading">{t('portal.ticket.conversation')}</h2>
-        <Conversation ticket={data} />
-        <Reply ticket={data} />
-      </section>
-    </div>
+    <TicketFrame
+      ticket={ticket}
+      className="portal ticket-page"
+      back="/portal"
+      backLabel={t('portal.back')}
+      notFound={t('portal.ticket.notFound')}
+    >
+      {(data) => (
+        <>
+          <CloseTicket ticket={data} />
+          <section className="card card-wide portal-conversation" aria-labelledby="portal-conversation-heading">
+            <h2 id="portal-conversation-heading">{t('portal.ticket.conversation')}</h2>
+            <Conversation ticket={data} />
+            <Reply ticket={data} />
+          </section>
+        </>
+      )}
+    </TicketFrame>
   )
 }
 

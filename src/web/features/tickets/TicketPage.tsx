@@ -2,17 +2,15 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useId, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useParams } from 'react-router'
-import { isApiError } from '../../api/client'
 import { Alert } from '../../ui/Alert'
-import { errorMessage } from '../../ui/errorMessage'
-import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
 import { useTicket, type TicketDetail } from './api'
-import { LiveIndicator, PriorityLabel, RelativeTime, StatusPill } from './bits'
+import { PriorityLabel } from './bits'
 import { Conversation, HistoryList } from './Conversation'
 import { PropertiesPanel } from './PropertiesPanel'
 import { ReplyEditor } from './ReplyEditor'
 import { RequesterCard } from './RequesterCard'
+import { TicketFrame } from './TicketFrame'
 import { formatNames } from './text'
 import { usePresence, type Viewer } from './usePresence'
 
@@ -35,69 +33,38 @@ export function TicketPage() {
   const back = fromList?.startsWith('?') ? `/tickets${fromList}` : '/tickets'
   useDocumentTitle(ticket.data ? `${ticket.data.ticket_number} ${ticket.data.subject}` : t('tickets.title'))
 
-  const backLink = (
-    <p className="back-link">
-      <Link to={back}>
-        <span aria-hidden="true">← </span>
-        {t('tickets.ticket.back')}
-      </Link>
-    </p>
-  )
-
-  if (ticket.isPending) return <Loading />
-  if (ticket.isError) {
-    return (
-      <div className="ticket-page">
-        {backLink}
-        {isApiError(ticket.error, 'not_found') ? (
-          <>
-            <h1>{t('tickets.ticket.notFoundTitle')}</h1>
-            <p>{t('tickets.ticket.notFound')}</p>
-          </>
-        ) : (
-          <Alert>
-            <p>{errorMessage(ticket.error, t)}</p>
-            <button type="button" className="btn" onClick={() => void ticket.refetch()}>
-              {t('common.tryAgain')}
-            </button>
-          </Alert>
-        )}
-      </div>
-    )
-  }
-
-  const data = ticket.data
   return (
-    <div className="ticket-page">
-      {backLink}
-      <header className="ticket-header">
-        <h1 className="ticket-title">
-          <span className="ticket-title-number">{data.ticket_number}</span> {data.subject}
-        </h1>
-        <div className="ticket-header-meta">
-          <StatusPill status={data.status} />
+    <TicketFrame
+      ticket={ticket}
+      className="ticket-page"
+      back={back}
+      backLabel={t('tickets.ticket.back')}
+      notFound={t('tickets.ticket.notFound')}
+      badges={(data) => (
+        <>
           <PriorityLabel priority={data.priority} />
           {data.is_overdue ? <span className="badge badge-warn">{t('tickets.table.overdue')}</span> : null}
-          <span className="muted">
-            {t('tickets.ticket.opened')} <RelativeTime iso={data.created_at} />
-          </span>
-          <LiveIndicator />
-        </div>
-      </header>
-      <PresenceBanner viewers={presence.viewers} />
-      {data.merged_into_id ? (
-        <Alert tone="info">
-          <p>
-            {t('tickets.ticket.merged')} <Link to={`/tickets/${data.merged_into_id}`}>{t('tickets.ticket.mergedLink')}</Link>
-          </p>
-        </Alert>
-      ) : null}
-      <div className="ticket-layout">
-        <PropertiesPanel ticket={data} />
-        <Activity ticket={data} onTyped={presence.typed} onStoppedTyping={presence.stoppedTyping} />
-        <RequesterCard ticket={data} />
-      </div>
-    </div>
+        </>
+      )}
+    >
+      {(data) => (
+        <>
+          <PresenceBanner viewers={presence.viewers} />
+          {data.merged_into_id ? (
+            <Alert tone="info">
+              <p>
+                {t('tickets.ticket.merged')} <Link to={`/tickets/${data.merged_into_id}`}>{t('tickets.ticket.mergedLink')}</Link>
+              </p>
+            </Alert>
+          ) : null}
+          <div className="ticket-layout">
+            <PropertiesPanel ticket={data} />
+            <Activity ticket={data} onTyped={presence.typed} onStoppedTyping={presence.stoppedTyping} />
+            <RequesterCard ticket={data} />
+          </div>
+        </>
+      )}
+    </TicketFrame>
   )
 }
 
