@@ -4,7 +4,7 @@ import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'test-results', 'bench/results', 'coverage', 'scratch'] },
+  { ignores: ['node_modules', 'dist', 'data', 'test-results', 'bench/results', 'coverage', 'scratch', 'src/web/api/generated'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

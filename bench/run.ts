@@ -13,12 +13,14 @@
  */
 import os from 'node:os'
 import path from 'node:path'
-import { drainOutbox, prepare } from './lib/database.js'
+import { DB_NAME, drainOutbox, prepare } from './lib/database.js'
 import { measureHttp, type Measurement } from './lib/load.js'
 import { parseOptions, SIZES, USAGE, type EngineName, type Options } from './lib/options.js'
 import { measureRawInserts } from './lib/reference.js'
 import { machineInfo, renderErrors, renderTable, settingsOf, writeReport, type EngineReport, type ScenarioResult } from './lib/report.js'
-import { peakRssMb, ROOT, startAidly, startBareFastify, stopAll, waitIdle } from './lib/server.js'
+import { backendCpu, backendCpuBetween, collectProfile, instruments, profileClockUs, snapshotCounts } from './lib/instrument.js'
+import { countsBetween } from './lib/query-counter.js'
+import { cpuSeconds, peakRssMb, ROOT, startAidly, startBareFastify, stopAll, waitIdle, type ChildServer } from './lib/server.js'
 import { COMMON_TARGETS, PLANNED, SCENARIOS, type Scenario, type ScenarioContext } from './scenarios.js'
 
 const log = (line: string) => console.log(`[bench] ${line}`)
@@ -52,6 +54,18 @@ function resultOf(s: Scenario, connections: number, m: Measurement | null, refs:
     name: s.name, title: s.title, kind: s.kind, connections, rowsPerRequest: rows, measurement: m, ratio,
     ratioBasis: s.kind === 'read' ? 'bare-fastify req/s' : 'raw-insert rows/s', targets, ...(failure ? { failure } : {}),
   }
+}
+
+/**
+ * CPU used during warm-up + measurement by the server process (all its threads) and by the
+ * PostgreSQL backends of the bench database, per request (requests estimated as measured + warm-up
+ * at the measured rate).
+ */
+function cpuOf(before: { server: number | null; pg: Map<number, number> | null }, after: typeof before, requests: number): NonNullable<ScenarioResult['cpu']> {
+  const server = before.server !== null && after.server !== null ? Math.round((after.server - before.server) * 100) / 100 : null
+  const pg = before.pg && after.pg ? backendCpuBetween(before.pg, after.pg) : null
+  const per = (sec: number | null) => (sec !== null && requests ? Math.round((sec * 1e5) / requests) / 100 : null)
+  return { serverSeconds: server, postgresSeconds: pg, requests, serverMsPerRequest: per(server), postgresMsPerRequest: per(pg) }
 }
 
 async function measureScenario(s: Scenario, ctx: ScenarioContext): Promise<Measurement> {
@@ -89,41 +103,84 @@ async function benchEngine(engine: EngineName, opts: Options, scenarios: Scenari
     log(`reference: raw inserts (${opts.duration} s, ${opts.connections} clients)`)
     references.rawInsert = await measureRawInserts(target, opts.connections, opts.warmup, opts.duration)
 
-    log('starting aidly serve')
-    const app = await startAidly(target)
-    const server: NonNullable<EngineReport['server']> = { pid: app.pid, peakRssMbOverRun: null, log: app.logFile }
+    const inst = instruments(opts)
+    // With --cpu-prof every scenario gets a fresh server, so each profile covers one scenario.
+    let app: ChildServer | null = null
+    let token = ''
+    let server: EngineReport['server'] = null
+    const serverFor = async (): Promise<ChildServer> => {
+      if (app) return app
+      log(`starting aidly serve${inst.child.nodeArgs?.length ? ` (${inst.child.nodeArgs.join(' ')})` : ''}`)
+      app = await startAidly(target, inst.child)
+      server = { pid: app.pid, peakRssMbOverRun: server?.peakRssMbOverRun ?? null, log: app.logFile }
+      token = await signIn(app.origin, fixture.adminEmail, fixture.password)
+      return app
+    }
+    const stopServer = async () => {
+      if (!app) return
+      const peak = peakRssMb(app.pid)
+      if (server && peak !== null) server.peakRssMbOverRun = Math.max(server.peakRssMbOverRun ?? 0, peak)
+      await app.stop()
+      app = null
+    }
     try {
-      const token = await signIn(app.origin, fixture.adminEmail, fixture.password)
-      const ctx: ScenarioContext = {
-        origin: app.origin, token, fixture, pid: app.pid, duration: opts.duration, warmup: opts.warmup, connections: opts.connections,
-      }
       for (const s of scenarios) {
         const connections = connectionsOf(s, opts)
         log(`scenario ${s.name} (${opts.duration} s, ${connections} connections)`)
         try {
-          await s.setup?.({ ...ctx, connections })
-          const m = await measureScenario(s, { ...ctx, connections })
+          const current = await serverFor()
+          const ctx: ScenarioContext = {
+            origin: current.origin, token, fixture, pid: current.pid, duration: opts.duration, warmup: opts.warmup, connections,
+          }
+          await s.setup?.(ctx)
+          const countsBefore = inst.countsFile ? await snapshotCounts(inst.countsFile, current.pid) : null
+          const cpuBefore = { server: cpuSeconds(current.pid), pg: target.engine === 'pg' ? backendCpu(DB_NAME) : null }
+          const windowStart = profileClockUs()
+          const m = await measureScenario(s, ctx)
+          const cpuAfter = { server: cpuSeconds(current.pid), pg: target.engine === 'pg' ? backendCpu(DB_NAME) : null }
+          // The measured part: after the warm-up autocannon runs inside the same call.
+          const windowUs: [number, number] = [windowStart + opts.warmup * 1e6, profileClockUs()]
+          const countsLoad = inst.countsFile ? await snapshotCounts(inst.countsFile, current.pid) : null
           const result = resultOf(s, connections, m, references)
           results.push(result)
-          log(`  ${m.rps.toFixed(1)} req/s, p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms, ${m.errors} errors, RSS ${m.peakRssMb?.toFixed(0) ?? '?'} MB`)
+          result.cpu = cpuOf(cpuBefore, cpuAfter, m.requests + Math.round(m.rps * opts.warmup))
+          log(`  ${m.rps.toFixed(1)} req/s, p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms, ${m.errors} errors, RSS ${m.peakRssMb?.toFixed(0) ?? '?'} MB`
+            + `, CPU per request: server ${result.cpu.serverMsPerRequest ?? '?'} ms, PostgreSQL ${result.cpu.postgresMsPerRequest ?? '?'} ms`)
           // Let the server work off what the scenario left (outbox events…) before the next one starts.
           const t0 = Date.now()
           const drained = await drainOutbox(target)
-          const idle = await waitIdle(app.pid)
+          // A --cpu-prof server never drops under 5% of a CPU: the sampler alone costs about that on this VM.
+          const idle = await waitIdle(current.pid, inst.profileDir ? { share: 0.15 } : {})
           const drainedOk = drained.backlog === null || drained.seconds !== null
           const settled = drainedOk && idle !== null ? (Date.now() - t0) / 1000 : null
           result.settle = { outboxBacklog: drained.backlog, seconds: settled }
           if (drained.backlog || settled === null || settled > 1.5) {
             log(`  settling: ${drained.backlog === null ? '' : `outbox backlog ${drained.backlog} event(s), `}${settled === null ? 'server still busy after 120 s' : `server idle after ${settled.toFixed(1)} s`}`)
           }
+          if (countsBefore && countsLoad && inst.countsFile) {
+            const countsSettled = await snapshotCounts(inst.countsFile, current.pid).catch(() => null)
+            const duringLoad = countsBetween(countsBefore, countsLoad)
+            result.queries = { duringLoad, withSettle: countsSettled ? countsBetween(countsBefore, countsSettled) : null }
+            log(`  ${duringLoad.statementsPerResponse ?? '?'} statements per response during the load (${duringLoad.statements} over ${duringLoad.responses} responses)`)
+          }
+          if (inst.profileDir) {
+            await stopServer()
+            try {
+              const file = collectProfile(inst.profileDir, current.pid, s.name, windowUs)
+              result.profile = { file: path.relative(ROOT, file), windowUs }
+              log(`  profile: ${path.relative(ROOT, file)} (npx tsx bench/profile-summary.ts ${path.relative(ROOT, file)})`)
+            } catch (error) {
+              result.profile = { error: error instanceof Error ? error.message : String(error) }
+              log(`  profile: ${result.profile.error}`)
+            }
+          }
         } catch (error) {
           results.push(resultOf(s, connections, null, references, error instanceof Error ? error.message : String(error)))
           log(`  could not run: ${String(error)}`)
         }
       }
-      server.peakRssMbOverRun = peakRssMb(app.pid)
     } finally {
-      await app.stop()
+      await stopServer()
     }
     return {
       startedAt, finishedAt: new Date().toISOString(), engine, size: opts.size,

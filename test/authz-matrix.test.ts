@@ -185,6 +185,12 @@ const ROUTES: Record<string, Rule> = {
   'GET /api/v1/jobs': { permission: ['settings:manage'] },
   'GET /api/v1/jobs/dead': { permission: ['settings:manage'] },
   'POST /api/v1/jobs/dead/:id/retry': { permission: ['settings:manage'] },
+
+  // Notifications: each person's own (read-all only touches the caller's rows)
+  'GET /api/v1/notifications': { permission: [], user: true },
+  'GET /api/v1/notifications/unread-count': { permission: [], user: true },
+  'POST /api/v1/notifications/:id/read': { permission: [], user: true },
+  'POST /api/v1/notifications/read-all': { permission: [], user: true, selfAffecting: true },
 }
 
 /** Routes anyone may call. Anything else must be in ROUTES. */
@@ -192,6 +198,7 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/forgot-password', 'POST /api/v1/auth/reset-password',
   'GET /api/v1/public/organizations/:slug', 'GET /api/v1/public/organizations/:slug/logo',
+  'GET /api/v1/portal/:slug', 'POST /api/v1/portal/:slug/signup', 'POST /api/v1/portal/verify',
   'GET /api/v1/invitations/lookup', 'POST /api/v1/invitations/accept',
 ])
 

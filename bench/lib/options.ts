@@ -17,6 +17,10 @@ export interface Options {
   reuse: boolean
   /** Scenario names to run (all when empty). */
   only: string[]
+  /** Profile the server with --cpu-prof: a fresh server per scenario, one .cpuprofile each. */
+  cpuProf: boolean
+  /** Count SQL statements and responses inside the server (bench/lib/query-counter.ts). */
+  countQueries: boolean
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -29,6 +33,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N          concurrent HTTP connections / database clients (default 16)
   --reuse                  keep the seeded database after the run and reuse it next time (same size)
   --only a,b               run only these scenarios (names as in the table, e.g. get-ticket,list-tickets)
+  --cpu-prof               a fresh server per scenario under node --cpu-prof; profiles in
+                           bench/results/profiles-<timestamp>/<scenario>.cpuprofile
+  --count-queries          count SQL statements (round trips) per response inside the server
   --help                   this text
 `
 
@@ -52,6 +59,8 @@ export function parseOptions(argv: string[]): Options | null {
       connections: { type: 'string' },
       reuse: { type: 'boolean', default: false },
       only: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'count-queries': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -70,5 +79,7 @@ export function parseOptions(argv: string[]): Options | null {
     connections: positiveInt('--connections', values.connections, 16, 1, 1000),
     reuse: values.reuse ?? false,
     only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    cpuProf: values['cpu-prof'] ?? false,
+    countQueries: values['count-queries'] ?? false,
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { SeedCounts } from './seed.js'
 import type { Measurement } from './load.js'
 import type { EngineName, Options, SizeName } from './options.js'
+import type { countsBetween } from './query-counter.js'
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../results')
 
@@ -29,6 +30,15 @@ export interface ScenarioResult {
    * the background cost of the writes. Null seconds: still busy after 120 s.
    */
   settle?: { outboxBacklog: number | null; seconds: number | null }
+  /**
+   * CPU seconds during warm-up + measurement: the server process (all threads) and the PostgreSQL
+   * backends of the bench database (pg on this machine only), and per request.
+   */
+  cpu?: { serverSeconds: number | null; postgresSeconds: number | null; requests: number; serverMsPerRequest: number | null; postgresMsPerRequest: number | null }
+  /** --cpu-prof: the server's profile for this scenario, and the load window in the profile's clock (µs). */
+  profile?: { file: string; windowUs: [number, number] } | { error: string }
+  /** --count-queries: statements and responses counted inside the server, during the load and through settling. */
+  queries?: { duringLoad: ReturnType<typeof countsBetween>; withSettle: ReturnType<typeof countsBetween> | null } | { error: string }
 }
 
 export interface EngineReport {
@@ -37,7 +47,7 @@ export interface EngineReport {
   engine: EngineName
   size: SizeName
   machine: ReturnType<typeof machineInfo> & { loadAverageAtEnd: number[] }
-  settings: { duration: number; warmup: number; connections: number; reuse: boolean; only: string[]; latencyPercentiles: string }
+  settings: { duration: number; warmup: number; connections: number; reuse: boolean; only: string[]; cpuProf: boolean; countQueries: boolean; latencyPercentiles: string }
   database: { location: string; serverVersion: string; reused: boolean; seedSeconds: number; rows: SeedCounts }
   references: { bareFastify: Measurement | null; rawInsert: Measurement | null; rawInsertNote: string }
   server: { pid: number; peakRssMbOverRun: number | null; log: string } | null
@@ -123,5 +133,5 @@ export function writeReport(report: EngineReport): string {
 }
 
 export function settingsOf(opts: Options): EngineReport['settings'] {
-  return { duration: opts.duration, warmup: opts.warmup, connections: opts.connections, reuse: opts.reuse, only: opts.only, latencyPercentiles: PERCENTILE_NOTE }
+  return { duration: opts.duration, warmup: opts.warmup, connections: opts.connections, reuse: opts.reuse, only: opts.only, cpuProf: opts.cpuProf, countQueries: opts.countQueries, latencyPercentiles: PERCENTILE_NOTE }
 }

@@ -48,11 +48,11 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-async function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string, port: number, timeoutMs: number): Promise<ChildServer> {
+async function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string, port: number, timeoutMs: number, nodeArgs: string[] = []): Promise<ChildServer> {
   mkdirSync(LOG_DIR, { recursive: true })
   const logFile = path.join(LOG_DIR, `${name}.log`)
   const fd = openSync(logFile, 'w')
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd] })
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry, ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd] })
   closeSync(fd)
   const state: { exited: string | null } = { exited: null }
   const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => { state.exited = `exited with ${signal ?? code}`; resolve() }))
@@ -92,8 +92,18 @@ async function start(name: string, entry: string, args: string[], env: NodeJS.Pr
   return server
 }
 
-/** `aidly serve` on the prepared database: demo off, auth limits raised, tokens valid for a day. */
-export async function startAidly(target: Target): Promise<ChildServer> {
+/** Extra Node flags and environment for the server child (--cpu-prof, --count-queries). */
+export interface Instrumentation {
+  nodeArgs?: string[]
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * `aidly serve` on the prepared database: demo off, auth limits raised, tokens valid for a day.
+ * stop() sends SIGTERM: the server drains and calls process.exit(0), which is when Node writes a
+ * --cpu-prof profile (a SIGKILL, after 20 s, would lose it).
+ */
+export async function startAidly(target: Target, extra: Instrumentation = {}): Promise<ChildServer> {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env }
   delete env.DATABASE_URL
@@ -112,7 +122,8 @@ export async function startAidly(target: Target): Promise<ChildServer> {
     LOG_LEVEL: 'warn',
   })
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl
-  return start(`aidly-${target.engine}`, 'src/cli/aidly.ts', ['serve'], env, '/api/health', port, 300_000)
+  Object.assign(env, extra.env)
+  return start(`aidly-${target.engine}`, 'src/cli/aidly.ts', ['serve'], env, '/api/health', port, 300_000, extra.nodeArgs)
 }
 
 /** The reference: Fastify with one JSON route, nothing else. */

@@ -65,7 +65,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   })
 
-  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const database = options.database ?? await openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir,
+    onIdleError: (err) => log.warn({ err }, 'database: an idle connection was closed by the server; it will be replaced'),
+  })
   const applied = await migrateToLatest(database.db)
   if (applied.length) log.info({ applied }, 'migrations applied')
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null
@@ -146,8 +149,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] })
     app.get('/*', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
       const pathname = req.url.split('?')[0] ?? ''
-      // API paths and missing files (anything with an extension) are real 404s; other paths are app routes.
-      if (pathname.startsWith('/api/') || /\.[a-z0-9]+$/i.test(pathname)) throw new AppError('not_found', `No route for GET ${pathname}.`)
+      if (pathname.startsWith('/api/')) throw new AppError('not_found', `No route for GET ${pathname}.`)
+      if (/\.[a-z0-9]+$/i.test(pathname)) {
+        // A file built after the server started (a rebuild): served if it is inside the build folder; otherwise a real 404.
+        let file = ''
+        try {
+          file = path.resolve(WEB_DIR, `.${decodeURIComponent(pathname)}`)
+        } catch {
+          // A malformed %-escape names no file.
+        }
+        if (file.startsWith(WEB_DIR + path.sep) && existsSync(file)) return reply.sendFile(path.relative(WEB_DIR, file))
+        throw new AppError('not_found', `No route for GET ${pathname}.`)
+      }
+      // Other paths are the web app's own routes.
       return reply.sendFile('index.html', { maxAge: 0 })
     })
   }

@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { post, startServer, type RunningServer } from '../process/server-process.js'
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js'
 
 /**
  * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, pages
@@ -121,8 +122,9 @@ export function describeViolations(violations: AxeViolation[]): string {
  * parallel; per test, pages closed (screenshots of a failed test kept) and uncaught page errors
  * failing the test; at the end everything stopped and the axe results logged.
  */
-export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } = {}): BrowserSuite {
+export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious'; mail?: boolean } = {}): BrowserSuite {
   let server: RunningServer | undefined
+  let sink: SmtpSink | undefined
   let browser: Browser | undefined
   let dataDir = ''
   let pages: Pages | undefined
@@ -136,8 +138,10 @@ export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } 
     await promisify(execFile)(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT })
     dataDir = mkdtempSync(path.join(tmpdir(), `aidly-e2e-${name}-`))
     database = await serverDatabase(`e2e_${name}`)
+    // With `mail`, the server sends its mail to a real SMTP receiver the test can read.
+    if (opts.mail) sink = await startSmtpSink()
     const [started, launched] = await Promise.allSettled([
-      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...database.env }),
+      startServer(dataDir, { AIDLY_DEMO: '0', AIDLY_AUTH_RATE_LIMIT: '100000', ...database.env, ...(sink ? { AIDLY_SMTP_URL: sink.url } : {}) }),
       launchChromium(),
     ])
     if (started.status === 'fulfilled') server = started.value
@@ -162,6 +166,7 @@ export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } 
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     await database?.drop()
+    await sink?.stop()
     for (const [page, violations] of Object.entries(axeReport)) {
       console.log(`[e2e] axe on ${page}: ${violations.length ? `\n${describeViolations(violations)}` : 'no violations'}`)
     }
@@ -170,6 +175,10 @@ export function useBrowserSuite(name: string, opts: { axe?: 'all' | 'serious' } 
   const api = (route: string) => `${server!.url}/api/v1${route}`
   return {
     get url() { return server!.url },
+    get mail() {
+      if (!sink) throw new Error('useBrowserSuite: pass { mail: true } to receive the server’s mail')
+      return sink
+    },
     get pages() { return pages! },
     api,
     async call(method: string, route: string, token: string, body?: unknown) {
@@ -224,6 +233,8 @@ export interface Registered {
 export interface BrowserSuite {
   /** The server's origin. */
   readonly url: string
+  /** The SMTP receiver the server mails to (suites started with `{ mail: true }`). */
+  readonly mail: SmtpSink
   readonly pages: Pages
   /** The URL of an API route (`/tickets` → origin/api/v1/tickets). */
   api(route: string): string

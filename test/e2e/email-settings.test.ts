@@ -53,8 +53,10 @@ describe.skipIf(chromiumState.state === 'skip')('email settings in Chromium', ()
     await signIn(page, 'erin@email-admins.example')
     await welcome(page, 'Erin Email').waitFor()
 
-    // The settings live behind the header's Settings link.
+    // The settings live behind the header's Settings link; Email is one of its sections.
     await mainNav(page).getByRole('link', { name: 'Settings' }).click()
+    await page.waitForURL('**/settings/organization')
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Email' }).click()
     await page.waitForURL('**/settings/email')
     await page.getByRole('heading', { name: 'Email settings', level: 1 }).waitFor()
     await page.getByRole('heading', { name: 'Mailboxes', level: 2 }).waitFor()

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src/server/app.js'
 import { withSystem } from '../../src/server/platform/db/tenant.js'
 import { sql } from 'kysely'
+import { tmpdir } from 'node:os'
+import pg from 'pg'
+import { openDatabase } from '../../src/server/platform/db/engine.js'
 import { createTestApp } from '../helpers.js'
 
 let app: App
@@ -46,5 +49,47 @@ describe('transactions', () => {
     await sql`ALTER TABLE ${sql.raw(table)} ADD COLUMN note text DEFAULT 'x'`.execute(app.ctx.db)
     for (let i = 0; i < 5; i++) expect((await read()).rows).toEqual([{ id: 1, note: 'x' }])
     await sql`DROP TABLE ${sql.raw(table)}`.execute(app.ctx.db)
+  })
+})
+
+// Against the PostgreSQL server in both CI passes (the embedded engine has no server to close
+// connections); outside CI it is skipped when no server is reachable.
+const serverUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+async function serverReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+    await client.end()
+    return true
+  } catch {
+    return false
+  }
+}
+const haveServer = await serverReachable()
+if (!haveServer && process.env.CI === 'true') throw new Error(`CI needs PostgreSQL at ${serverUrl}`)
+
+describe.skipIf(!haveServer)('the connection pool on a PostgreSQL server', () => {
+  it('keeps serving after the server ends an idle connection (a restart, a failover, pg_terminate_backend)', async () => {
+    const reported: Error[] = []
+    const database = await openDatabase({ databaseUrl: serverUrl, dataDir: tmpdir(), poolSize: 3, onIdleError: (error) => reported.push(error) })
+    try {
+      // Three connections at once, so the pool holds several idle ones afterwards.
+      const pids = await Promise.all([1, 2, 3].map(async () => (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`.execute(database.db)).rows[0]!.pid))
+      const admin = new pg.Client({ connectionString: serverUrl })
+      await admin.connect()
+      try {
+        for (const pid of new Set(pids)) await admin.query('SELECT pg_terminate_backend($1)', [pid])
+      } finally {
+        await admin.end()
+      }
+      await expect.poll(() => reported.length).toBeGreaterThan(0)
+      // No unhandled error (vitest fails the run on one), and queries work on fresh connections.
+      for (let i = 0; i < 5; i++) {
+        const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(database.db)
+        expect(rows[0]!.one).toBe(1)
+      }
+    } finally {
+      await database.close()
+    }
   })
 })

@@ -18,6 +18,8 @@ import companyRoutes from './companies/routes.js'
 import emailRoutes from './email/routes.js'
 import realtimeRoutes from './realtime/routes.js'
 import jobRoutes from './jobs/routes.js'
+import notificationRoutes from './notifications/routes.js'
+import portalRoutes from './portal/routes.js'
 
 /** Every domain module, each a Fastify plugin mounted under /api/v1. */
 export const MODULES: FastifyPluginAsync[] = [
@@ -38,6 +40,8 @@ export const MODULES: FastifyPluginAsync[] = [
   contactRoutes,
   companyRoutes,
   emailRoutes,
+  notificationRoutes,
+  portalRoutes,
   realtimeRoutes,
   jobRoutes,
 ]

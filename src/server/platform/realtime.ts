@@ -9,6 +9,8 @@ export interface RealtimeEvent {
   ticket_id: string
   /** What the audience rule needs about the ticket, read when the event was published. */
   ticket: { requester_id: string | null; company_id: string | null; assignee_id: string | null; team_id: string | null }
+  /** Only this person receives it (their own notifications); the ticket rule does not apply. */
+  user_id?: string
   /** Only staff who may read internal notes receive it. */
   internal?: boolean
   /** The user whose action it is (not echoed back to that user's own presence). */

@@ -1,38 +1,61 @@
+/**
+ * Typed calls to the auth, session, two-factor and invitation endpoints. Every request and answer
+ * shape comes from the server's OpenAPI document (see ./schema and ./types); the declared return
+ * types make the compiler check that each route still answers what the app expects.
+ */
 import { api } from './client'
+import type { ApiBody, ApiData } from './schema'
 import type {
   AcceptInvitationInput,
   AuthResult,
   InvitationLookup,
   LoginInput,
   Me,
+  Ok,
   RegisterInput,
   Session,
+  TwoFactorEnabled,
   TwoFactorSetup,
 } from './types'
 
 const data = async <T>(promise: Promise<{ data: T }>): Promise<T> => (await promise).data
 
-/** Typed calls to the auth, session, two-factor and invitation endpoints. */
 export const authApi = {
-  register: (input: RegisterInput) => data(api.post<AuthResult>('/auth/register', input, { auth: false })),
-  login: (input: LoginInput) => data(api.post<AuthResult>('/auth/login', input, { auth: false })),
-  logout: (refreshToken: string | null) =>
-    data(api.post<unknown>('/auth/logout', refreshToken ? { refresh_token: refreshToken } : {})),
-  me: (signal?: AbortSignal) => data(api.get<Me>('/auth/me', { signal })),
-  switchOrganization: (organizationId: string) =>
-    data(api.post<AuthResult>('/auth/switch', { organization_id: organizationId })),
-  forgotPassword: (email: string) => data(api.post<unknown>('/auth/forgot-password', { email }, { auth: false })),
-  resetPassword: (token: string, password: string) =>
-    data(api.post<unknown>('/auth/reset-password', { token, password }, { auth: false })),
-  sessions: (signal?: AbortSignal) => data(api.get<Session[]>('/auth/sessions', { signal })),
-  revokeSession: (id: string) => data(api.delete<unknown>(`/auth/sessions/${encodeURIComponent(id)}`)),
-  setupTwoFactor: () => data(api.post<TwoFactorSetup>('/auth/2fa/setup')),
-  enableTwoFactor: (code: string) => data(api.post<{ backup_codes: string[] }>('/auth/2fa/enable', { code })),
-  disableTwoFactor: (password: string) => data(api.post<unknown>('/auth/2fa/disable', { password })),
+  register: (input: RegisterInput): Promise<AuthResult> =>
+    data(api.post<ApiData<'/api/v1/auth/register', 'post'>>('/auth/register', input, { auth: false })),
+  login: (input: LoginInput): Promise<AuthResult> => data(api.post<AuthResult>('/auth/login', input, { auth: false })),
+  logout: (refreshToken: string | null): Promise<Ok> =>
+    data(api.post<Ok>('/auth/logout', refreshToken ? { refresh_token: refreshToken } : {})),
+  me: (signal?: AbortSignal): Promise<Me> => data(api.get<Me>('/auth/me', { signal })),
+  switchOrganization: (organizationId: string): Promise<AuthResult> => {
+    const body: ApiBody<'/api/v1/auth/switch', 'post'> = { organization_id: organizationId }
+    return data(api.post<ApiData<'/api/v1/auth/switch', 'post'>>('/auth/switch', body))
+  },
+  forgotPassword: (email: string): Promise<Ok> => {
+    const body: ApiBody<'/api/v1/auth/forgot-password', 'post'> = { email }
+    return data(api.post<ApiData<'/api/v1/auth/forgot-password', 'post'>>('/auth/forgot-password', body, { auth: false }))
+  },
+  resetPassword: (token: string, password: string): Promise<Ok> => {
+    const body: ApiBody<'/api/v1/auth/reset-password', 'post'> = { token, password }
+    return data(api.post<ApiData<'/api/v1/auth/reset-password', 'post'>>('/auth/reset-password', body, { auth: false }))
+  },
+  sessions: (signal?: AbortSignal): Promise<Session[]> => data(api.get<Session[]>('/auth/sessions', { signal })),
+  revokeSession: (id: string): Promise<Ok> =>
+    data(api.delete<ApiData<'/api/v1/auth/sessions/{id}', 'delete'>>(`/auth/sessions/${encodeURIComponent(id)}`)),
+  setupTwoFactor: (): Promise<TwoFactorSetup> => data(api.post<TwoFactorSetup>('/auth/2fa/setup')),
+  enableTwoFactor: (code: string): Promise<TwoFactorEnabled> => {
+    const body: ApiBody<'/api/v1/auth/2fa/enable', 'post'> = { code }
+    return data(api.post<TwoFactorEnabled>('/auth/2fa/enable', body))
+  },
+  disableTwoFactor: (password: string): Promise<Ok> => {
+    const body: ApiBody<'/api/v1/auth/2fa/disable', 'post'> = { password }
+    return data(api.post<ApiData<'/api/v1/auth/2fa/disable', 'post'>>('/auth/2fa/disable', body))
+  },
 }
 
 export const invitationsApi = {
-  lookup: (token: string, signal?: AbortSignal) =>
+  lookup: (token: string, signal?: AbortSignal): Promise<InvitationLookup> =>
     data(api.get<InvitationLookup>(`/invitations/lookup?token=${encodeURIComponent(token)}`, { auth: false, signal })),
-  accept: (input: AcceptInvitationInput) => data(api.post<AuthResult>('/invitations/accept', input, { auth: false })),
+  accept: (input: AcceptInvitationInput): Promise<AuthResult> =>
+    data(api.post<ApiData<'/api/v1/invitations/accept', 'post'>>('/invitations/accept', input, { auth: false })),
 }

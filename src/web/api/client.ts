@@ -1,5 +1,8 @@
 import { clearTokens, getAccessToken, getRefreshToken, setTokens } from './tokens'
+import type { ApiBody, ApiData, ApiResponseOf } from './schema'
 import type { AuthResult, ErrorDetail } from './types'
+
+// The shapes the server sends (AuthResult, list meta) come from its OpenAPI document via ./schema.
 
 /** A failed API call: the server's error code (or `network_error`), message and field details. */
 export class ApiError extends Error {
@@ -20,9 +23,12 @@ export class ApiError extends Error {
 export const isApiError = (error: unknown, code?: string): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code)
 
+/** A list's paging: `page` and `total` with page paging, `next_cursor` with cursor paging. */
+export type ListMeta = ApiResponseOf<'/api/v1/tickets'>['meta']
+
 export interface ApiResponse<T> {
   data: T
-  meta?: { page: number; limit: number; total: number }
+  meta?: ListMeta
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -128,7 +134,8 @@ async function send<T>(method: Method, path: string, options: RequestOptions & {
 let refreshing: Promise<AuthResult> | null = null
 
 async function refreshWith(token: string): Promise<AuthResult> {
-  const { data } = await send<AuthResult>('POST', '/auth/refresh', { body: { refresh_token: token }, auth: false })
+  const body: ApiBody<'/api/v1/auth/refresh', 'post'> = { refresh_token: token }
+  const { data } = await send<ApiData<'/api/v1/auth/refresh', 'post'>>('POST', '/auth/refresh', { body, auth: false })
   setTokens(data)
   return data
 }

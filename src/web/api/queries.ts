@@ -1,3 +1,4 @@
+// The auth queries; their data shapes come from the server's OpenAPI document (see ./types).
 import { queryOptions, useQuery } from '@tanstack/react-query'
 import { authApi } from './auth'
 

@@ -38,8 +38,17 @@ export interface PresenceEvent {
   at: string
 }
 
+/** A mention or an assignment for this person (only they receive it); fetch it from /notifications. */
+export interface NotificationEvent {
+  type: 'notification'
+  ticket_id: string
+  data: { id: string; kind: 'mention' | 'assignment' }
+  actor_id: string | null
+  at: string
+}
+
 /** `resync`: connected again after a gap, so anything may have changed meanwhile. */
-export type RealtimeMessage = TicketEvent | PresenceEvent | { type: 'resync' }
+export type RealtimeMessage = TicketEvent | PresenceEvent | NotificationEvent | { type: 'resync' }
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
 
@@ -203,7 +212,7 @@ class RealtimeConnection {
         return
       }
       if (typeof message.ticket_id !== 'string') return
-      if (message.type === 'presence' || TICKET_EVENTS.has(String(message.type))) {
+      if (message.type === 'presence' || message.type === 'notification' || TICKET_EVENTS.has(String(message.type))) {
         this.emit(message as unknown as RealtimeMessage)
       }
     }

@@ -1,115 +1,32 @@
+/**
+ * The auth and session shapes the app works with. They come from the server's OpenAPI document
+ * (`npm run gen:api` → generated/openapi.ts, read through ./schema); nothing here is hand-written
+ * except the re-exported error codes, which live in src/shared.
+ */
 import type { ErrorCode, ErrorDetail } from '../../shared/errors'
+import type { ApiBody, ApiData, ApiItem } from './schema'
 
 export type { ErrorCode, ErrorDetail }
 
-export interface Branding {
-  primary_color?: string | null
-  accent_color?: string | null
-  logo_url?: string | null
-}
+/** Who I am, my organization, my role and my other organizations (GET /auth/me). */
+export type Me = ApiData<'/api/v1/auth/me'>
+export type User = Me['user']
+export type Organization = Me['organization']
+export type Branding = Organization['branding']
+export type Role = Me['role']
+export type Membership = Me['organizations'][number]
 
-export interface User {
-  id: string
-  email: string
-  name: string
-  avatar_url: string | null
-  locale: string | null
-  time_zone: string | null
-  role: string
-  title?: string | null
-  is_active: boolean
-  two_factor_enabled: boolean
-  created_at: string
-  last_login_at: string | null
-}
+/** What register, login, refresh, switch and invitation-accept answer with (the same shape). */
+export type AuthResult = ApiData<'/api/v1/auth/login', 'post'>
 
-export interface Organization {
-  id: string
-  name: string
-  slug: string
-  time_zone: string
-  locale: string | null
-  ticket_prefix: string
-  branding: Branding
-  settings: Record<string, unknown>
-  created_at: string
-}
+export type Session = ApiItem<'/api/v1/auth/sessions'>
+export type TwoFactorSetup = ApiData<'/api/v1/auth/2fa/setup', 'post'>
+export type TwoFactorEnabled = ApiData<'/api/v1/auth/2fa/enable', 'post'>
+export type InvitationLookup = ApiData<'/api/v1/invitations/lookup'>
+/** `{ ok: true }`: logout, password reset, session revoke, two-factor off. */
+export type Ok = ApiData<'/api/v1/auth/logout', 'post'>
 
-/** What register, login, refresh, switch and invitation-accept answer with. */
-export interface AuthResult {
-  user: User
-  organization: Organization
-  access_token: string
-  refresh_token: string
-  expires_in: number
-  token_type?: string
-}
-
-export interface Role {
-  key: string
-  name: string
-  kind: string
-  ticket_scope?: string
-  permissions: string[]
-}
-
-export interface Membership {
-  id: string
-  name: string
-  slug: string
-  role: string
-}
-
-export interface Me {
-  user: User
-  organization: Organization
-  role: Role
-  organizations: Membership[]
-}
-
-export interface Session {
-  id: string
-  user_agent: string | null
-  ip: string | null
-  created_at: string
-  last_used_at: string | null
-  expires_at?: string
-  organization_id?: string
-  current: boolean
-}
-
-export interface TwoFactorSetup {
-  secret: string
-  otpauth_url: string
-  qr_data_url?: string | null
-}
-
-export interface InvitationLookup {
-  email: string
-  organization: { name: string; slug: string }
-  role: string
-  existing_user: boolean
-  expires_at: string
-}
-
-export interface RegisterInput {
-  organization: string
-  name: string
-  email: string
-  password: string
-}
-
-export interface LoginInput {
-  email: string
-  password: string
-  organization?: string
-  totp?: string
-}
-
-export interface AcceptInvitationInput {
-  token: string
-  name?: string
-  password: string
-  /** For an existing account with two-factor sign-in (server answers totp_required without it). */
-  totp?: string
-}
+export type RegisterInput = ApiBody<'/api/v1/auth/register', 'post'>
+export type LoginInput = ApiBody<'/api/v1/auth/login', 'post'>
+/** For an existing account with two-factor sign-in, `totp` too (the server answers totp_required without it). */
+export type AcceptInvitationInput = ApiBody<'/api/v1/invitations/accept', 'post'>

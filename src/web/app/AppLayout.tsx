@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, NavLink, Outlet } from 'react-router'
 import { useMe } from '../api/queries'
+import { NotificationBell } from '../features/notifications/NotificationBell'
 import { RealtimeBridge } from '../features/tickets/RealtimeBridge'
+import { allowedSections } from '../features/settings/sections'
 import { PERMISSIONS, useCan, useIsAgent, useIsCustomer } from './permissions'
 import { applyPreferences } from './preferences'
 import { useSession } from './session'
@@ -16,7 +18,7 @@ export function AppLayout() {
   const { t } = useTranslation()
   const { signOut } = useSession()
   const me = useMe()
-  const canManageChannels = useCan(PERMISSIONS.manageChannels)
+  const canReadContacts = useCan(PERMISSIONS.readContacts)
   const isAgent = useIsAgent()
   const isCustomer = useIsCustomer()
   const [signingOut, setSigningOut] = useState(false)
@@ -26,6 +28,7 @@ export function AppLayout() {
   }, [me.data])
 
   const organization = me.data?.organization
+  const hasSettings = !!me.data && allowedSections(me.data.role.permissions).length > 0
   const logo = organization?.branding?.logo_url
 
   const onSignOut = async () => {
@@ -69,14 +72,25 @@ export function AppLayout() {
                   <NavLink to="/portal">{t('nav.myTickets')}</NavLink>
                 </li>
               ) : null}
-              {canManageChannels ? (
+              {isAgent && canReadContacts ? (
+                <>
+                  <li>
+                    <NavLink to="/contacts">{t('nav.contacts')}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/companies">{t('nav.companies')}</NavLink>
+                  </li>
+                </>
+              ) : null}
+              {hasSettings ? (
                 <li>
-                  <NavLink to="/settings/email">{t('nav.settings')}</NavLink>
+                  <NavLink to="/settings">{t('nav.settings')}</NavLink>
                 </li>
               ) : null}
             </ul>
           </nav>
           <div className="header-account">
+            {isAgent && me.data ? <NotificationBell /> : null}
             {me.data ? <span className="header-user">{me.data.user.name}</span> : null}
             <button type="button" className="btn" onClick={onSignOut} disabled={signingOut}>
               {signingOut ? t('home.signingOut') : t('home.signOut')}

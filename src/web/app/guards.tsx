@@ -1,12 +1,11 @@
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, Outlet, useLocation } from 'react-router'
 import { useMe } from '../api/queries'
-import { Alert } from '../ui/Alert'
-import { errorMessage } from '../ui/errorMessage'
 import { Loading } from '../ui/Spinner'
 import { useCan, useIsAgent, useIsCustomer } from './permissions'
 import { ForbiddenPage } from './RouteError'
 import { useSession } from './session'
+import { LoadError } from '../ui/LoadError'
 
 export interface FromState {
   from?: string
@@ -79,7 +78,6 @@ export function AuthLayout() {
  * agent workspace): others get the not-allowed page.
  */
 export function RequirePermission({ permission, staff = false }: { permission: string; staff?: boolean }) {
-  const { t } = useTranslation()
   const me = useMe()
   const can = useCan(permission)
   const agent = useIsAgent()
@@ -87,12 +85,7 @@ export function RequirePermission({ permission, staff = false }: { permission: s
   if (me.isError && !me.data) {
     // Not knowing the role is not the same as not having it.
     return (
-      <Alert>
-        <p>{errorMessage(me.error, t)}</p>
-        <button type="button" className="btn" onClick={() => void me.refetch()}>
-          {t('common.tryAgain')}
-        </button>
-      </Alert>
+      <LoadError error={me.error} onRetry={() => void me.refetch()} />
     )
   }
   if (allowed === undefined) return <Loading />
@@ -101,17 +94,11 @@ export function RequirePermission({ permission, staff = false }: { permission: s
 
 /** The customer portal: customers only (staff have the workspace); others get the not-allowed page. */
 export function RequireCustomer() {
-  const { t } = useTranslation()
   const me = useMe()
   const customer = useIsCustomer()
   if (me.isError && !me.data) {
     return (
-      <Alert>
-        <p>{errorMessage(me.error, t)}</p>
-        <button type="button" className="btn" onClick={() => void me.refetch()}>
-          {t('common.tryAgain')}
-        </button>
-      </Alert>
+      <LoadError error={me.error} onRetry={() => void me.refetch()} />
     )
   }
   if (customer === undefined) return <Loading />

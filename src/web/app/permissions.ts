@@ -4,6 +4,7 @@ import { useMe } from '../api/queries'
 export const PERMISSIONS = {
   manageChannels: 'channels:manage',
   readTickets: 'tickets:read',
+  readContacts: 'contacts:read',
 } as const
 
 /**

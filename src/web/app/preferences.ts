@@ -1,5 +1,6 @@
 import type { Me, Organization } from '../api/types'
 import { browserLanguage, matchLanguage, setLanguage } from '../i18n'
+import { setDefaultTimeZone } from '../ui/format'
 
 const ACCENT_VARS = ['--accent', '--accent-contrast'] as const
 
@@ -18,7 +19,7 @@ function luminance(color: string): number | null {
 }
 
 /** Use the organization's branding.primary_color as the accent colour, when it is a valid colour. */
-export function applyBranding(organization: Organization | null | undefined): void {
+export function applyBranding(organization: Pick<Organization, 'branding'> | null | undefined): void {
   const root = document.documentElement.style
   const color = organization?.branding?.primary_color?.trim()
   if (!color || typeof CSS === 'undefined' || !CSS.supports('color', color)) {
@@ -39,10 +40,13 @@ export function applyLanguage(me: Me | undefined): void {
 export function applyPreferences(me: Me | undefined): void {
   applyBranding(me?.organization)
   applyLanguage(me)
+  // Dates in the user's own time zone (their profile's, else the organization's).
+  setDefaultTimeZone(me?.user.time_zone ?? me?.organization.time_zone)
 }
 
 /** Back to the neutral look and the browser language (after sign-out). */
 export function resetPreferences(): void {
   applyBranding(null)
+  setDefaultTimeZone(null)
   void setLanguage(browserLanguage())
 }

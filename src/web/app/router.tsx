@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
+import { createBrowserRouter, type RouteObject } from 'react-router'
 import { AcceptInvitationPage } from '../features/auth/AcceptInvitationPage'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { LoginPage } from '../features/auth/LoginPage'
@@ -53,21 +53,43 @@ export const router = createBrowserRouter([
                 ],
               },
               {
-                path: 'settings',
-                element: <RequirePermission permission={PERMISSIONS.manageChannels} />,
+                // Contacts and companies: staff who may read them; each its own chunk.
+                element: <RequirePermission permission={PERMISSIONS.readContacts} staff />,
                 children: [
-                  { index: true, element: <Navigate to="email" replace /> },
+                  { path: 'contacts/*', lazy: () => import('../features/contacts/ContactsSection').then((m) => ({ Component: m.ContactsSection })) },
+                  { path: 'companies/*', lazy: () => import('../features/companies/CompaniesSection').then((m) => ({ Component: m.CompaniesSection })) },
+                ],
+              },
+              {
+                // Admin settings: the layout shows the sections the role opens; each section is its own chunk.
+                path: 'settings',
+                lazy: () => import('../features/settings/SettingsLayout').then((m) => ({ Component: m.SettingsLayout })),
+                children: [
+                  { path: 'organization/*', lazy: () => import('../features/settings/organization/OrganizationSection').then((m) => ({ Component: m.OrganizationSection })) },
+                  { path: 'users/*', lazy: () => import('../features/settings/users/UsersSection').then((m) => ({ Component: m.UsersSection })) },
+                  { path: 'roles/*', lazy: () => import('../features/settings/roles/RolesSection').then((m) => ({ Component: m.RolesSection })) },
+                  { path: 'teams/*', lazy: () => import('../features/settings/teams/TeamsSection').then((m) => ({ Component: m.TeamsSection })) },
+                  { path: 'statuses/*', lazy: () => import('../features/settings/statuses/StatusesSection').then((m) => ({ Component: m.StatusesSection })) },
+                  { path: 'custom-fields/*', lazy: () => import('../features/settings/custom-fields/CustomFieldsSection').then((m) => ({ Component: m.CustomFieldsSection })) },
                   {
                     path: 'email',
                     lazy: () =>
                       import('../features/settings/email/EmailSettingsLayout').then((m) => ({ Component: m.EmailSettingsLayout })),
                     children: emailSettings,
                   },
+                  { path: 'api-keys/*', lazy: () => import('../features/settings/api-keys/ApiKeysSection').then((m) => ({ Component: m.ApiKeysSection })) },
                   { path: '*', element: <NotFoundPage /> },
                 ],
               },
             ],
           },
+        ],
+      },
+      {
+        // An organization's branded portal entry for signed-out customers: sign in or sign up.
+        element: <GuestOnly />,
+        children: [
+          { path: 'support/:slug', lazy: () => import('../features/portal-public/PortalEntryPage').then((m) => ({ Component: m.PortalEntryPage })) },
         ],
       },
       {
@@ -83,6 +105,7 @@ export const router = createBrowserRouter([
           { path: 'forgot-password', element: <ForgotPasswordPage /> },
           { path: 'reset-password', element: <ResetPasswordPage /> },
           { path: 'invite', element: <AcceptInvitationPage /> },
+          { path: 'portal/verify', lazy: () => import('../features/portal-public/PortalVerifyPage').then((m) => ({ Component: m.PortalVerifyPage })) },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

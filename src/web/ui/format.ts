@@ -1,5 +1,12 @@
-/** Formats an ISO timestamp for the UI language, in the given IANA time zone when it is valid. */
-export function formatDateTime(iso: string | null | undefined, language: string, timeZone?: string | null): string {
+let defaultTimeZone: string | undefined
+
+/** The zone dates are shown in when a caller names none: the user's profile zone, else the organization's (set on sign-in). */
+export function setDefaultTimeZone(timeZone: string | null | undefined): void {
+  defaultTimeZone = timeZone || undefined
+}
+
+/** Formats an ISO timestamp for the UI language, in the given IANA time zone (else the user's) when it is valid. */
+export function formatDateTime(iso: string | null | undefined, language: string, timeZone: string | null | undefined = defaultTimeZone): string {
   if (!iso) return ''
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso

@@ -35,7 +35,7 @@ async function assertNotActiveMember(tx: Tx, tenantId: string, email: string): P
   const member = await tx.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').select('m.id')
     .where('m.tenant_id', '=', tenantId).where('m.is_active', '=', true).where(sql`lower(u.email)`, '=', email.toLowerCase())
     .executeTakeFirst()
-  if (member) throw conflict('This person is already an active member of the organization.', [{ field: 'email', message: 'is already a member' }])
+  if (member) throw conflict('This person is already an active member of the organization.', [{ field: 'email', message: 'is already a member', code: 'already_member' }])
 }
 
 /**
@@ -73,7 +73,7 @@ export async function createInvitation(ctx: AppContext, tx: Tx, actor: Actor, in
 }
 
 export function pendingConflict() {
-  return conflict('There is already a pending invitation for this email. Resend or revoke it instead.', [{ field: 'email', message: 'has a pending invitation' }])
+  return conflict('There is already a pending invitation for this email. Resend or revoke it instead.', [{ field: 'email', message: 'has a pending invitation', code: 'pending_invitation' }])
 }
 
 async function lockInvitation(tx: Tx, tenantId: string, id: string) {

@@ -19,6 +19,7 @@ export const OrganizationSchema = Type.Object({
   settings: Type.Object({
     agent_ticket_scope: Type.Optional(Type.Union([Type.Literal('team'), Type.Literal('all')])),
     customers_see_company_tickets: Type.Optional(Type.Boolean()),
+    portal_signup: Type.Optional(Type.Boolean({ description: 'Customers may sign up for the portal themselves (on unless false)' })),
   }),
   created_at: Type.String(),
 })

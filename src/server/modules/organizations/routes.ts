@@ -31,6 +31,7 @@ const UpdateOrganizationBody = Obj({
   settings: Type.Optional(Obj({
     agent_ticket_scope: Type.Optional(Type.Union([Type.Literal('team'), Type.Literal('all')])),
     customers_see_company_tickets: Type.Optional(Type.Boolean()),
+    portal_signup: Type.Optional(Type.Boolean({ description: 'Customers may create their own portal account (on unless turned off)' })),
   })),
 })
 

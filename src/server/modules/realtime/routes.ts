@@ -38,6 +38,20 @@ function publishTicketEvents(ctx: AppContext): void {
   }
 }
 
+/** A new notification goes to its recipient alone (`{ type: 'notification', ticket_id, data: { id, kind } }`), once it is committed. */
+function publishNotifications(ctx: AppContext): void {
+  ctx.outbox.on('notification.created', async (event, tx) => {
+    const p = event.payload
+    if (typeof p.user_id !== 'string' || typeof p.ticket_id !== 'string') return
+    const ticket = await ticketFacts(tx, event.tenant_id, p.ticket_id)
+    if (!ticket) return
+    await ctx.realtime.publish({
+      tenant_id: event.tenant_id, type: 'notification', ticket_id: p.ticket_id, ticket, user_id: p.user_id,
+      actor_id: null, data: { id: p.notification_id, kind: p.kind }, at: new Date().toISOString(),
+    })
+  })
+}
+
 /** The session is live and its membership active (checked when connecting and every AIDLY_REALTIME_RECHECK_SECONDS after; owner privileges, as sessions are not readable by the app role). */
 async function sessionAlive(tx: Tx, sessionId: string): Promise<boolean> {
   const row = await tx.selectFrom('sessions as s')
@@ -61,6 +75,7 @@ interface ClientMessage { type?: unknown; ticket_id?: unknown; state?: unknown }
 const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { ctx } = app
   publishTicketEvents(ctx)
+  publishNotifications(ctx)
 
   app.get('/realtime', {
     websocket: true,
@@ -78,6 +93,10 @@ const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unsubscribe = ctx.realtime.subscribe((e) => {
       if (e.tenant_id !== actor.tenantId) return
       if (e.type === 'presence' && e.actor_id === actor.userId) return
+      if (e.user_id !== undefined) {
+        if (e.user_id === actor.userId) send(e)
+        return
+      }
       if (!audience) pending.push(e)
       else if (receives(audience, e)) send(e)
     })

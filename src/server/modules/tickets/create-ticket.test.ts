@@ -51,7 +51,7 @@ describe('creating tickets as staff', () => {
       field: 'created', old_value: null, actor_id: agent.userId, actor_kind: 'user',
       new_value: { number: ticket.number, subject: 'Printer on fire', status: expect.objectContaining({ category: 'new' }) },
     })])
-    expect(await outboxEvents(app, admin.tenantId, 'ticket.created', ticket.id)).toEqual([{ ticket_id: ticket.id, number: ticket.number, actor_id: agent.userId }])
+    expect(await outboxEvents(app, admin.tenantId, 'ticket.created', ticket.id)).toEqual([{ ticket_id: ticket.id, number: ticket.number, actor_id: agent.userId, assignee_id: null }])
   })
 
   it('takes a requester by id, a plain-text description, a status by id or name, a category, assignee, team, due date and source', async () => {

@@ -112,6 +112,6 @@ export async function createTicket(tx: Tx, actor: Actor, input: CreateTicketInpu
     created_by: actor.userId,
   }).execute()
   await recordHistory(tx, actor, id, [{ field: 'created', old_value: null, new_value: { number, subject, status: { id: status.id, name: status.name, category: status.category } } }])
-  await emit(tx, tenantId, 'ticket.created', { ticket_id: id, number, actor_id: actor.userId })
+  await emit(tx, tenantId, 'ticket.created', { ticket_id: id, number, actor_id: actor.userId, assignee_id: assigneeId })
   return reloadTicket(tx, id)
 }

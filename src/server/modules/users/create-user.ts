@@ -72,7 +72,7 @@ export async function createUser(ctx: AppContext, tx: Tx, actor: Actor, input: C
 
   const membership = await tx.selectFrom('memberships').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst()
   if (membership) {
-    throw conflict('This person is already a member of the organization (deactivated members can be reactivated).', [{ field: 'email', message: 'is already a member' }])
+    throw conflict('This person is already a member of the organization (deactivated members can be reactivated).', [{ field: 'email', message: 'is already a member', code: 'already_member' }])
   }
   await joinOrganization(tx, tenantId, userId, role.id, input.title?.trim() || null)
   await addUserTeams(tx, tenantId, userId, teamIds)

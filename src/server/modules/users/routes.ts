@@ -25,7 +25,7 @@ async function guarded<T>(work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('This person was just added by another request.', [{ field: 'email', message: 'is already a member' }])
+    if (isUniqueViolation(error)) throw conflict('This person was just added by another request.', [{ field: 'email', message: 'is already a member', code: 'already_member' }])
     throw error
   }
 }

@@ -92,7 +92,7 @@ describe('adding people', () => {
     expect((await createUser(admin, { name: 'T', email, role: 'agent' })).statusCode).toBe(201)
     const again = await createUser(admin, { name: 'T', email: email.toUpperCase(), role: 'viewer' })
     expect(again.statusCode).toBe(409)
-    expect(again.json.error).toMatchObject({ code: 'conflict' })
+    expect(again.json.error).toMatchObject({ code: 'conflict', details: [{ field: 'email', code: 'already_member' }] })
     expect((await createUser(admin, { name: 'Admin', email: admin.email, role: 'agent' })).statusCode).toBe(409)
   })
 

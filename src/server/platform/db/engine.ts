@@ -26,9 +26,12 @@ pg.types.setTypeParser(20, (v: string) => Number(v))
  * Opens the database: PGlite under `<dataDir>/pg` (or in memory for `memory://`), or a PostgreSQL
  * server for a `postgres://` URL.
  */
-export async function openDatabase(opts: { databaseUrl: string | undefined; dataDir: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl: string | undefined; dataDir: string; poolSize?: number; onIdleError?: (error: Error) => void }): Promise<Database> {
   if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
     const pool = preparing(new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 }))
+    // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is dropped by
+    // the pool and replaced on the next query; without a listener its error would crash the process.
+    pool.on('error', (error) => opts.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     const url = new URL(opts.databaseUrl)
     url.password = ''

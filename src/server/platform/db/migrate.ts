@@ -5,6 +5,7 @@ import * as m0002 from './migrations/2026-11-22-0002-helpdesk-core.js'
 import * as m0005 from './migrations/2026-11-22-0005-contacts.js'
 import * as m0006 from './migrations/2026-11-22-0006-ticket-lists.js'
 import * as m0007 from './migrations/2026-11-22-0007-email.js'
+import * as m0008 from './migrations/2026-11-22-0008-notifications-portal.js'
 
 /** Every migration, in order. New files are appended here; landed ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0005-contacts': m0005,
   '2026-11-22-0006-ticket-lists': m0006,
   '2026-11-22-0007-email': m0007,
+  '2026-11-22-0008-notifications-portal': m0008,
 }
 
 class StaticProvider implements MigrationProvider {

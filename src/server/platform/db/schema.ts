@@ -18,6 +18,8 @@ export interface OrganizationSettings {
   agent_ticket_scope?: 'team' | 'all'
   /** Whether customers of a company see their colleagues' tickets. */
   customers_see_company_tickets?: boolean
+  /** Whether customers may sign up for the portal themselves (on unless false). */
+  portal_signup?: boolean
 }
 
 export interface OrganizationsTable {
@@ -515,6 +517,32 @@ export interface EmailTemplatesTable {
   updated_at: Timestamp
 }
 
+export type NotificationKind = 'mention' | 'assignment'
+
+export interface NotificationsTable {
+  tenant_id: string
+  id: string
+  user_id: string
+  kind: NotificationKind
+  ticket_id: string
+  comment_id: string | null
+  actor_id: string | null
+  created_at: Timestamp
+  read_at: NullableTimestamp
+}
+
+export interface PortalSignupsTable {
+  tenant_id: string
+  token_hash: string
+  email: string
+  name: string
+  password_hash: string
+  locale: string | null
+  expires_at: Timestamp
+  used_at: NullableTimestamp
+  created_at: Timestamp
+}
+
 export interface DB {
   organizations: OrganizationsTable
   users: UsersTable
@@ -549,6 +577,8 @@ export interface DB {
   email_accounts: EmailAccountsTable
   email_messages: EmailMessagesTable
   email_templates: EmailTemplatesTable
+  notifications: NotificationsTable
+  portal_signups: PortalSignupsTable
 }
 
 /** A Kysely handle or an open transaction on the Aidly schema. */

@@ -2,8 +2,6 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { useMe } from '../../api/queries'
 import { useIsAgent, useIsCustomer } from '../../app/permissions'
-import { Alert } from '../../ui/Alert'
-import { errorMessage } from '../../ui/errorMessage'
 import { formatDateTime } from '../../ui/format'
 import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
@@ -11,6 +9,7 @@ import { TicketDashboard } from '../tickets/TicketDashboard'
 import { OrganizationSwitcher } from './OrganizationSwitcher'
 import { SessionsCard } from './SessionsCard'
 import { TwoFactorCard } from './TwoFactorCard'
+import { LoadError } from '../../ui/LoadError'
 
 /** The signed-in landing page: who you are, where you are, and your account's security. */
 export function HomePage() {
@@ -23,12 +22,7 @@ export function HomePage() {
   if (me.isPending) return <Loading />
   if (me.isError) {
     return (
-      <Alert>
-        <p>{errorMessage(me.error, t)}</p>
-        <button type="button" className="btn" onClick={() => void me.refetch()}>
-          {t('common.tryAgain')}
-        </button>
-      </Alert>
+      <LoadError error={me.error} onRetry={() => void me.refetch()} />
     )
   }
 

@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useSearchParams } from 'react-router'
 import { Alert } from '../../ui/Alert'
-import { errorMessage } from '../../ui/errorMessage'
 import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
 import { LiveIndicator, RelativeTime, StatusPill, useNow } from '../tickets/bits'
 import { PORTAL_PAGE_SIZE, useMyTickets } from './shared'
+import { LoadError } from '../../ui/LoadError'
 
 /** Where "New request" sends the customer after creating one, to say it was received. */
 export interface CreatedState {
@@ -41,12 +41,7 @@ export function MyTicketsPage() {
         {tickets.isPending ? (
           <Loading />
         ) : tickets.isError ? (
-          <Alert>
-            <p>{errorMessage(tickets.error, t)}</p>
-            <button type="button" className="btn" onClick={() => void tickets.refetch()}>
-              {t('common.tryAgain')}
-            </button>
-          </Alert>
+          <LoadError error={tickets.error} onRetry={() => void tickets.refetch()} />
         ) : tickets.data.data.length === 0 ? (
           <p className="muted">{t('portal.list.empty')}</p>
         ) : (

@@ -2,6 +2,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { ticketsApi } from '../tickets/api'
 import { ticketKeys } from '../tickets/shared'
 
+// The portal reuses the ticket API; its shapes (Ticket, TicketDetail, …) come from the OpenAPI document.
+
 export const PORTAL_PAGE_SIZE = 25
 
 /**

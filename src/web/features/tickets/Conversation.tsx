@@ -8,6 +8,7 @@ import { ticketsApi, useComments, useHistory, useTicketEmails, type Attachment, 
 import { RelativeTime, useNow } from './bits'
 import { LockIcon, PaperclipIcon } from './icons'
 import { formatBytes, historyEventLabel, historyFieldLabel, historyValue } from './text'
+import { LoadError } from '../../ui/LoadError'
 
 /** Saves a Blob under a file name: attachments need the bearer token, so no plain download link. */
 function saveBlob(blob: Blob, filename: string): void {
@@ -101,12 +102,7 @@ export function Conversation({ ticket }: { ticket: TicketDetail }) {
       </ol>
       {comments.isPending ? <Loading /> : null}
       {comments.isError ? (
-        <Alert>
-          <p>{errorMessage(comments.error, t)}</p>
-          <button type="button" className="btn" onClick={() => void comments.refetch()}>
-            {t('common.tryAgain')}
-          </button>
-        </Alert>
+        <LoadError error={comments.error} onRetry={() => void comments.refetch()} />
       ) : null}
       {comments.data?.length === 0 ? <p className="muted">{t('tickets.conversation.noReplies')}</p> : null}
     </div>
@@ -201,12 +197,7 @@ export function HistoryList({ ticketId }: { ticketId: string }) {
   if (history.isPending) return <Loading />
   if (history.isError) {
     return (
-      <Alert>
-        <p>{errorMessage(history.error, t)}</p>
-        <button type="button" className="btn" onClick={() => void history.refetch()}>
-          {t('common.tryAgain')}
-        </button>
-      </Alert>
+      <LoadError error={history.error} onRetry={() => void history.refetch()} />
     )
   }
   if (history.data.length === 0) return <p className="muted">{t('tickets.history.empty')}</p>

@@ -5,11 +5,23 @@ import { useMe } from '../../api/queries'
 import { Alert } from '../../ui/Alert'
 import { errorMessage } from '../../ui/errorMessage'
 import { formatDateTime } from '../../ui/format'
-import { PRIORITIES, ticketsApi, useStaff, useStatuses, useTeams, type Assignment, type Priority, type TicketChanges, type TicketDetail } from './api'
+import {
+  PRIORITIES,
+  isPriority,
+  ticketsApi,
+  useStaff,
+  useStatuses,
+  useTeams,
+  type Assignment,
+  type NewTicket,
+  type TicketChanges,
+  type TicketDetail,
+} from './api'
+import { CustomFieldInput, useTicketFields } from './CustomFieldInputs'
 import { ticketKeys } from './shared'
 import { priorityLabel, statusLabel } from './text'
 
-type Field = 'status' | 'priority' | 'assignee' | 'team' | 'tags'
+type Field = 'status' | 'priority' | 'assignee' | 'team' | 'tags' | `custom_fields.${string}`
 type Change = { field: Field; changes: TicketChanges } | { field: Field; assignment: Assignment }
 
 /**
@@ -30,7 +42,11 @@ export function PropertiesPanel({ ticket }: { ticket: TicketDetail }) {
   const canAssign = ticket.abilities.assign
   const myId = me.data?.user.id
 
-  const fieldName = (field: Field) => t(`tickets.ticket.${field}`)
+  const fields = useTicketFields()
+  const fieldName = (field: Field) =>
+    field.startsWith('custom_fields.')
+      ? (fields.data?.find((f) => `custom_fields.${f.key}` === field)?.label ?? field)
+      : t(`tickets.ticket.${field as 'status' | 'priority' | 'assignee' | 'team' | 'tags'}`)
 
   const save = useMutation({
     mutationFn: (change: Change) =>
@@ -108,7 +124,10 @@ export function PropertiesPanel({ ticket }: { ticket: TicketDetail }) {
           id={`${id}-priority`}
           value={ticket.priority}
           disabled={!canUpdate || busy('priority')}
-          onChange={(e) => save.mutate({ field: 'priority', changes: { priority: e.target.value as Priority } })}
+          onChange={(e) => {
+            const priority = e.target.value
+            if (isPriority(priority)) save.mutate({ field: 'priority', changes: { priority } })
+          }}
         >
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
@@ -209,6 +228,17 @@ export function PropertiesPanel({ ticket }: { ticket: TicketDetail }) {
         ) : null}
       </div>
 
+      {(fields.data ?? []).map((field) => (
+        <CustomFieldInput
+          key={field.id}
+          field={field}
+          idPrefix={id}
+          value={ticket.custom_fields[field.key]}
+          disabled={!canUpdate || busy(`custom_fields.${field.key}`)}
+          onSave={(value) => save.mutate({ field: `custom_fields.${field.key}`, changes: { custom_fields: { [field.key]: value } } })}
+        />
+      ))}
+
       <dl className="facts props-facts">
         {ticket.due_at ? (
           <div>
@@ -224,12 +254,14 @@ export function PropertiesPanel({ ticket }: { ticket: TicketDetail }) {
         ) : null}
         <div>
           <dt>{t('tickets.ticket.source')}</dt>
-          <dd>{t(`tickets.sources.${SOURCES.includes(ticket.source) ? (ticket.source as Source) : 'other'}`)}</dd>
+          <dd>{t(`tickets.sources.${isSource(ticket.source) ? ticket.source : 'other'}`)}</dd>
         </div>
       </dl>
     </section>
   )
 }
 
-const SOURCES: string[] = ['email', 'web_form', 'chat', 'phone', 'social_media', 'api', 'internal']
-type Source = 'email' | 'web_form' | 'chat' | 'phone' | 'social_media' | 'api' | 'internal'
+/** The channels a ticket can come from (the server answers any string for older or imported data). */
+type Source = NonNullable<NewTicket['source']>
+const SOURCES: readonly Source[] = ['email', 'web_form', 'chat', 'phone', 'social_media', 'api', 'internal']
+const isSource = (value: string): value is Source => (SOURCES as readonly string[]).includes(value)

@@ -38,7 +38,8 @@ export function RealtimeBridge({ identity }: { identity: string }) {
       everything = false
     }
     const unsubscribe = realtime.subscribe((message: RealtimeMessage) => {
-      if (message.type === 'presence') return
+      // Presence and the bell's notifications change no ticket.
+      if (message.type === 'presence' || message.type === 'notification') return
       if (message.type === 'resync') everything = true
       else tickets.add(message.ticket_id)
       timer ??= setTimeout(flush, Math.max(BATCH_MS, flushedAt + MIN_INTERVAL_MS - Date.now()))

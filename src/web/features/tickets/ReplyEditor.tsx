@@ -5,6 +5,7 @@ import { Alert } from '../../ui/Alert'
 import { errorMessage } from '../../ui/errorMessage'
 import { ticketsApi, type Attachment, type TicketDetail } from './api'
 import { LockIcon, PaperclipIcon } from './icons'
+import { mentionHtml, useMentionPicker } from './mentions'
 import { formatBytes } from './text'
 
 type Mode = 'public' | 'internal'
@@ -34,6 +35,8 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
   const [files, setFiles] = useState<Attachment[]>([])
   const [problem, setProblem] = useState<string | null>(null)
   const [done, setDone] = useState<string | null>(null)
+  // @mentions of colleagues: staff only (the server keeps no mentions from customers).
+  const mention = useMentionPicker({ enabled: audience === 'staff', listId: `${id}-mentions`, text, setText, textRef })
 
   const upload = useMutation({
     mutationFn: (picked: File[]) => ticketsApi.upload(ticket.id, picked),
@@ -46,12 +49,15 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
   })
 
   const send = useMutation({
-    mutationFn: (input: { text: string; mode: Mode; files: Attachment[] }) =>
-      ticketsApi.addComment(ticket.id, {
-        body_text: input.text,
+    mutationFn: (input: { text: string; mode: Mode; files: Attachment[] }) => {
+      // With picked @mentions the reply goes as HTML carrying them; otherwise as plain text.
+      const html = mentionHtml(input.text, mention.mentions)
+      return ticketsApi.addComment(ticket.id, {
+        ...(html ? { body: html } : { body_text: input.text }),
         is_internal: input.mode === 'internal',
         ...(input.files.length ? { attachment_ids: input.files.map((f) => f.id) } : {}),
-      }),
+      })
+    },
     onMutate: () => {
       setProblem(null)
       setDone(null)
@@ -59,6 +65,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
     onSuccess: (_comment, input) => {
       setText('')
       setFiles([])
+      mention.reset()
       setDone(input.mode === 'internal' ? t('tickets.reply.noteAdded') : t('tickets.reply.sent'))
       onStoppedTyping()
       onSent()
@@ -80,6 +87,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.inputProps.onKeyDown(event)) return
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault()
       formRef.current?.requestSubmit()
@@ -115,7 +123,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
         </fieldset>
       ) : null}
 
-      <div className="field">
+      <div className="field mention-field">
         <label htmlFor={`${id}-text`}>{internal ? t('tickets.reply.internalLabel') : customer ? t('portal.reply.label') : t('tickets.reply.publicLabel')}</label>
         <textarea
           ref={textRef}
@@ -125,8 +133,17 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
           value={text}
           aria-describedby={hintId}
           aria-invalid={problem === t('tickets.reply.empty') ? true : undefined}
+          {...(audience === 'staff'
+            ? {
+                'aria-autocomplete': mention.inputProps['aria-autocomplete'],
+                'aria-controls': mention.inputProps['aria-controls'],
+                'aria-activedescendant': mention.inputProps['aria-activedescendant'],
+                onSelect: mention.inputProps.onSelect,
+              }
+            : {})}
           onChange={(e) => {
             setText(e.target.value)
+            mention.inputProps.onSelect()
             setDone(null)
             if (e.target.value) onTyped()
             else onStoppedTyping()
@@ -136,6 +153,7 @@ export function ReplyEditor({ ticket, onTyped, onStoppedTyping, onSent, audience
             if (!text) onStoppedTyping()
           }}
         />
+        {mention.list}
         <p className="field-hint" id={hintId}>
           {internal ? t('tickets.reply.internalHint') : customer ? t('portal.reply.hint') : t('tickets.reply.publicHint')} {t('tickets.reply.shortcut')}
         </p>

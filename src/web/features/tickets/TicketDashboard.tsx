@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { Alert } from '../../ui/Alert'
-import { errorMessage } from '../../ui/errorMessage'
 import { Loading } from '../../ui/Spinner'
 import { defaultViewKind, viewsQuery, type DefaultView, type SavedView } from './shared'
+import { LoadError } from '../../ui/LoadError'
 
 const CARDS = ['mine', 'unassigned', 'overdue'] as const satisfies readonly DefaultView[]
 
@@ -31,12 +30,7 @@ export function TicketDashboard() {
       {views.isPending ? (
         <Loading />
       ) : views.isError ? (
-        <Alert>
-          <p>{errorMessage(views.error, t)}</p>
-          <button type="button" className="btn" onClick={() => void views.refetch()}>
-            {t('common.tryAgain')}
-          </button>
-        </Alert>
+        <LoadError error={views.error} onRetry={() => void views.refetch()} />
       ) : (
         <ul className="stat-cards">
           {CARDS.map((kind) => {

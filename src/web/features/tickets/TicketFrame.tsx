@@ -3,11 +3,10 @@ import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { isApiError } from '../../api/client'
-import { Alert } from '../../ui/Alert'
-import { errorMessage } from '../../ui/errorMessage'
 import { Loading } from '../../ui/Spinner'
 import type { TicketDetail } from './api'
 import { LiveIndicator, RelativeTime, StatusPill } from './bits'
+import { LoadError } from '../../ui/LoadError'
 
 /**
  * The frame a ticket page stands in, for agents and customers alike: the way back, loading, not
@@ -44,12 +43,7 @@ export function TicketFrame({ ticket, className, back, backLabel, notFound, badg
             <p>{notFound}</p>
           </>
         ) : (
-          <Alert>
-            <p>{errorMessage(ticket.error, t)}</p>
-            <button type="button" className="btn" onClick={() => void ticket.refetch()}>
-              {t('common.tryAgain')}
-            </button>
-          </Alert>
+          <LoadError error={ticket.error} onRetry={() => void ticket.refetch()} />
         )}
       </div>
     )

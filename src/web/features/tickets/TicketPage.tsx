@@ -8,6 +8,7 @@ import { useTicket, type TicketDetail } from './api'
 import { PriorityLabel } from './bits'
 import { Conversation, HistoryList } from './Conversation'
 import { PropertiesPanel } from './PropertiesPanel'
+import { RelationsCard } from './RelationsCard'
 import { ReplyEditor } from './ReplyEditor'
 import { RequesterCard } from './RequesterCard'
 import { TicketFrame } from './TicketFrame'
@@ -60,7 +61,10 @@ export function TicketPage() {
           <div className="ticket-layout">
             <PropertiesPanel ticket={data} />
             <Activity ticket={data} onTyped={presence.typed} onStoppedTyping={presence.stoppedTyping} />
-            <RequesterCard ticket={data} />
+            <div className="ticket-side">
+              <RequesterCard ticket={data} />
+              <RelationsCard ticket={data} />
+            </div>
           </div>
         </>
       )}

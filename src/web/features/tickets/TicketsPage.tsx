@@ -10,8 +10,11 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle'
 import {
   OPEN_CATEGORIES,
   PAGE_SIZE,
+  PAGE_SIZES,
+  pageSizeFrom,
   PRIORITIES,
   STATUS_CATEGORIES,
+  isPriority,
   ticketsApi,
   useTeams,
   useTicketPage,
@@ -25,9 +28,10 @@ import { LiveIndicator } from './bits'
 import { viewsQuery, type SavedView } from './shared'
 import { categoryLabel, priorityLabel, viewLabel } from './text'
 import { TicketTable } from './TicketTable'
+import { LoadError } from '../../ui/LoadError'
 
 /** URL keys that are not GET /tickets filters. */
-const RESERVED = new Set(['view', 'q', 'page', 'sort'])
+const RESERVED = new Set(['view', 'q', 'page', 'sort', 'limit'])
 
 export const SORTS = [
   ['-updated_at', 'updatedDesc'],
@@ -80,6 +84,7 @@ export function TicketsPage() {
   const viewId = params.get('view')
   const q = params.get('q')?.trim() ?? ''
   const page = Math.max(1, Math.floor(Number(params.get('page'))) || 1)
+  const pageSize = pageSizeFrom(params.get('limit'))
   const view = viewId ? views.data?.find((v) => v.id === viewId) : undefined
   const urlFilters: Record<string, string> = {}
   for (const [key, value] of params) if (!RESERVED.has(key) && value) urlFilters[key] = value
@@ -88,10 +93,10 @@ export function TicketsPage() {
   const hasFilters = !viewId && Object.keys(urlFilters).length > 0
 
   // Searching inside a view needs the view's filters first.
-  const list = useTicketPage({ viewId, q, filters, sort, page }, !(q && viewId && !view))
+  const list = useTicketPage({ viewId, q, filters, sort, page, limit: pageSize }, !(q && viewId && !view))
   const rows = list.data?.data
   const total = list.data?.meta?.total ?? 0
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
+  const pages = Math.max(1, Math.ceil(total / pageSize))
 
   const [query, setQuery] = useState(q)
   const [shownQ, setShownQ] = useState(q)
@@ -102,7 +107,7 @@ export function TicketsPage() {
   }
 
   // The selection belongs to one list: another view, filter, search or page starts empty.
-  const listKey = JSON.stringify([viewId, q, filters, sort, page])
+  const listKey = JSON.stringify([viewId, q, filters, sort, page, pageSize])
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: listKey, ids: new Set() })
   const selected = selection.key === listKey ? selection.ids : new Set<string>()
   const [notice, setNotice] = useState<Notice | null>(null)
@@ -163,6 +168,14 @@ export function TicketsPage() {
     setParams(next)
   }
 
+  const changePageSize = (size: number) => {
+    const next = new URLSearchParams(params)
+    if (size === PAGE_SIZE) next.delete('limit')
+    else next.set('limit', String(size))
+    next.delete('page')
+    setParams(next)
+  }
+
   const goToPage = (n: number) => {
     const next = new URLSearchParams(params)
     if (n > 1) next.set('page', String(n))
@@ -192,7 +205,7 @@ export function TicketsPage() {
           ? t('tickets.bulk.closed', { count: done })
           : request.action === 'assign'
             ? t('tickets.bulk.assigned', { count: done })
-            : t('tickets.bulk.prioritized', { count: done, priority: priorityLabel(request.data.priority ?? '', t) })
+            : t('tickets.bulk.prioritized', { count: done, priority: priorityLabel(request.data?.priority ?? '', t) })
       const failures = result.results.flatMap((r) => (r.ok ? [] : [`${numberOf.get(r.id) ?? r.id}: ${r.error.message}`]))
       setNotice({
         tone: result.failed > 0 ? 'error' : 'success',
@@ -357,12 +370,7 @@ export function TicketsPage() {
           {list.isPending ? (
             <Loading />
           ) : list.isError ? (
-            <Alert>
-              <p>{errorMessage(list.error, t)}</p>
-              <button type="button" className="btn" onClick={() => void list.refetch()}>
-                {t('common.tryAgain')}
-              </button>
-            </Alert>
+            <LoadError error={list.error} onRetry={() => void list.refetch()} />
           ) : list.data.data.length === 0 ? (
             <p className="card">{q ? t('tickets.table.emptySearch', { q }) : t('tickets.table.empty')}</p>
           ) : (
@@ -378,15 +386,29 @@ export function TicketsPage() {
             </div>
           )}
 
-          {pages > 1 && rows && rows.length > 0 ? (
+          {rows && rows.length > 0 ? (
             <nav className="pager" aria-label={t('tickets.pager.label')}>
-              <button type="button" className="btn" disabled={page <= 1} onClick={() => goToPage(page - 1)}>
-                {t('tickets.pager.previous')}
-              </button>
-              <span>{t('tickets.pager.page', { page, pages })}</span>
-              <button type="button" className="btn" disabled={page >= pages} onClick={() => goToPage(page + 1)}>
-                {t('tickets.pager.next')}
-              </button>
+              {pages > 1 ? (
+                <>
+                  <button type="button" className="btn" disabled={page <= 1} onClick={() => goToPage(page - 1)}>
+                    {t('tickets.pager.previous')}
+                  </button>
+                  <span>{t('tickets.pager.page', { page, pages })}</span>
+                  <button type="button" className="btn" disabled={page >= pages} onClick={() => goToPage(page + 1)}>
+                    {t('tickets.pager.next')}
+                  </button>
+                </>
+              ) : null}
+              <label className="pager-size">
+                <span>{t('tickets.pager.size')}</span>
+                <select value={pageSize} onChange={(e) => changePageSize(Number(e.target.value))}>
+                  {PAGE_SIZES.map((size) => (
+                    <option key={size} value={size}>
+                      {size}
+                    </option>
+                  ))}
+                </select>
+              </label>
             </nav>
           ) : null}
 
@@ -632,7 +654,7 @@ function BulkBar({ count, pending, canAssignToMe, onClose, onAssignToMe, onPrior
             <label htmlFor={`${id}-priority`} className="visually-hidden">
               {t('tickets.bulk.priority')}
             </label>
-            <select id={`${id}-priority`} value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            <select id={`${id}-priority`} value={priority} onChange={(e) => isPriority(e.target.value) && setPriority(e.target.value)}>
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
                   {priorityLabel(p, t)}

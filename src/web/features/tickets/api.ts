@@ -1,174 +1,64 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api, type ApiResponse } from '../../api/client'
+import type { ApiBody, ApiData, ApiItem } from '../../api/schema'
 import { ticketKeys } from './shared'
 
-/** The ticket API the workspace uses (GET /api/openapi.json has the exact schemas). */
+/**
+ * The ticket API the workspace uses. Every shape the server sends or accepts is an alias of the
+ * generated OpenAPI types (../../api/schema → api/generated/openapi.ts, `npm run gen:api`); only the
+ * web's own constants and UI-side types are written here.
+ */
 
-export type Priority = 'low' | 'medium' | 'high' | 'urgent'
+/** What a ticket may be set to; the server answers any string (older or imported data). */
+export type Priority = NonNullable<ApiBody<'/api/v1/tickets', 'post'>['priority']>
 export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'urgent']
-export const STATUS_CATEGORIES = ['new', 'open', 'pending', 'on_hold', 'resolved', 'closed', 'cancelled'] as const
-export type StatusCategory = (typeof STATUS_CATEGORIES)[number]
+export const isPriority = (value: string | null | undefined): value is Priority =>
+  (PRIORITIES as readonly (string | null | undefined)[]).includes(value)
+
+export type StatusCategory = ApiBody<'/api/v1/ticket-statuses', 'post'>['category']
+export const STATUS_CATEGORIES: readonly StatusCategory[] = ['new', 'open', 'pending', 'on_hold', 'resolved', 'closed', 'cancelled']
 export const OPEN_CATEGORIES: readonly StatusCategory[] = ['new', 'open', 'pending', 'on_hold']
+export const isStatusCategory = (value: string): value is StatusCategory =>
+  (STATUS_CATEGORIES as readonly string[]).includes(value)
 
-export interface Ref {
-  id: string
-  name: string
-}
+/** A ticket in a list (GET /tickets, a view's tickets, a contact's tickets). */
+export type Ticket = ApiItem<'/api/v1/tickets'>
+/** One ticket with what the caller may do to it (GET /tickets/{id}, and what changes answer). */
+export type TicketDetail = ApiData<'/api/v1/tickets/{id}'>
+export type Abilities = TicketDetail['abilities']
+export type SearchHit = ApiItem<'/api/v1/tickets/search'>
+/** An `{ id, name }` reference (assignee, team, company, category). */
+export type Ref = NonNullable<Ticket['assignee']>
+export type StatusRef = Ticket['status']
 
-export interface StatusRef {
-  id: string
-  name: string
-  category: string
-  color: string
-}
+export type Comment = ApiItem<'/api/v1/tickets/{id}/comments'>
+/** A file on a comment (with its download url). */
+export type CommentAttachment = Comment['attachments'][number]
+/** A file just uploaded to a ticket, not yet on a comment. */
+export type Attachment = ApiItem<'/api/v1/tickets/{id}/attachments', 'post'>
+export type HistoryEntry = ApiItem<'/api/v1/tickets/{id}/history'>
+export type TicketEmail = ApiItem<'/api/v1/tickets/{id}/emails'>
 
-export interface Ticket {
-  id: string
-  number: number
-  ticket_number: string
-  subject: string
-  /** Sanitized HTML. */
-  description: string
-  status: StatusRef
-  priority: Priority | (string & {})
-  category: Ref | null
-  source: string
-  requester: { id: string; name: string; email: string | null } | null
-  company: Ref | null
-  assignee: Ref | null
-  team: Ref | null
-  tags: string[]
-  cc: string[]
-  due_at: string | null
-  is_overdue: boolean
-  first_response_at: string | null
-  resolved_at: string | null
-  closed_at: string | null
-  merged_into_id: string | null
-  created_at: string
-  updated_at: string
-}
+export type StatusDef = ApiItem<'/api/v1/ticket-statuses'>
+export type Team = ApiItem<'/api/v1/teams'>
+export type Person = ApiItem<'/api/v1/users'>
+type RoleSummary = ApiItem<'/api/v1/roles'>
+export type Contact = ApiData<'/api/v1/contacts/{id}'>
 
-export interface Abilities {
-  update: boolean
-  assign: boolean
-  delete: boolean
-  close: boolean
-  comment: boolean
-  comment_internal: boolean
-}
-
-export interface TicketDetail extends Ticket {
-  abilities: Abilities
-}
-
-export interface SearchHit extends Ticket {
-  highlight: {
-    /** Escaped HTML with the matches in <mark>. */
-    subject: string
-    excerpt: string | null
-    matched_in: 'number' | 'ticket' | 'comment'
-    comment_id: string | null
-  }
-}
-
-export interface Attachment {
-  id: string
-  filename: string
-  content_type: string
-  size_bytes: number
-  url?: string
-}
-
-export interface Comment {
-  id: string
-  ticket_id: string
-  /** Sanitized HTML. */
-  body: string
-  body_text: string
-  is_internal: boolean
-  source: string
-  author: { type: 'user' | 'contact'; id: string; name: string } | null
-  mentions: Ref[]
-  attachments: Attachment[]
-  edited_at: string | null
-  created_at: string
-}
-
-export interface HistoryEntry {
-  id: string
-  field: string
-  old_value: unknown
-  new_value: unknown
-  actor: Ref | null
-  actor_kind: string
-  created_at: string
-}
-
-export interface TicketEmail {
-  id: string
-  direction: 'inbound' | 'outbound' | (string & {})
-  channel: string
-  from: string | null
-  to: string[]
-  subject: string
-  status: string
-  reason: string | null
-  comment_id: string | null
-  attempts: number
-  last_error: string | null
-  received_at: string
-  processed_at: string | null
-}
-
-export interface StatusDef extends StatusRef {
-  position: number
-  is_default?: boolean
-  is_active?: boolean
-  /** Ids this status may move to; empty means any. */
-  transitions?: string[]
-}
-
-export interface Team {
-  id: string
-  name: string
-  parent_id: string | null
-}
-
-export interface Person {
-  id: string
-  name: string
-  email: string
-  role: string
-  is_active: boolean
-}
-
-export interface Contact {
-  id: string
-  name: string
-  email: string | null
-  phones: { type: string; number: string }[]
-  company: Ref | null
-  time_zone: string | null
-  is_vip: boolean
-  is_blocked: boolean
-}
-
-export interface BulkResult {
-  results: ({ id: string; ok: true } | { id: string; ok: false; error: { code: string; message: string } })[]
-  succeeded: number
-  failed: number
-}
-
-export type BulkRequest =
-  | { action: 'close'; ids: string[] }
-  | { action: 'assign'; ids: string[]; data: { assignee_id?: string | null; team_id?: string | null } }
-  | { action: 'update'; ids: string[]; data: { priority?: Priority; status_id?: string } }
-
-export type TicketChanges = { status_id?: string; priority?: Priority; tags?: string[] }
-export type Assignment = { assignee_id?: string | null; team_id?: string | null }
+export type BulkRequest = ApiBody<'/api/v1/tickets/bulk', 'post'>
+export type BulkResult = ApiData<'/api/v1/tickets/bulk', 'post'>
+export type TicketChanges = ApiBody<'/api/v1/tickets/{id}', 'patch'>
+export type Assignment = ApiBody<'/api/v1/tickets/{id}/assign', 'post'>
+export type NewComment = ApiBody<'/api/v1/tickets/{id}/comments', 'post'>
+export type NewTicket = ApiBody<'/api/v1/tickets', 'post'>
 
 export const PAGE_SIZE = 25
+/** The rows per page a list offers (`?limit=` in the address). */
+export const PAGE_SIZES = [25, 50, 100] as const
+export function pageSizeFrom(value: string | null): number {
+  const n = Number(value)
+  return (PAGE_SIZES as readonly number[]).includes(n) ? n : PAGE_SIZE
+}
 
 const data = async <T>(promise: Promise<{ data: T }>): Promise<T> => (await promise).data
 const id = encodeURIComponent
@@ -186,23 +76,25 @@ async function everyPage<T>(path: string, signal?: AbortSignal, maxPages = 20): 
 }
 
 export const ticketsApi = {
-  list: (query: string, signal?: AbortSignal) => api.get<Ticket[]>(`/tickets?${query}`, { signal }),
-  viewTickets: (viewId: string, query: string, signal?: AbortSignal) =>
-    api.get<Ticket[]>(`/views/${id(viewId)}/tickets?${query}`, { signal }),
+  list: (query: string, signal?: AbortSignal): Promise<ApiResponse<Ticket[]>> => api.get<Ticket[]>(`/tickets?${query}`, { signal }),
+  viewTickets: (viewId: string, query: string, signal?: AbortSignal): Promise<ApiResponse<Ticket[]>> =>
+    api.get<ApiItem<'/api/v1/views/{id}/tickets'>[]>(`/views/${id(viewId)}/tickets?${query}`, { signal }),
   search: (query: string, signal?: AbortSignal) => api.get<SearchHit[]>(`/tickets/search?${query}`, { signal }),
   bulk: (body: BulkRequest) => data(api.post<BulkResult>('/tickets/bulk', body)),
 
   ticket: (ticketId: string, signal?: AbortSignal) => data(api.get<TicketDetail>(`/tickets/${id(ticketId)}`, { signal })),
-  update: (ticketId: string, changes: TicketChanges) => data(api.patch<TicketDetail>(`/tickets/${id(ticketId)}`, changes)),
-  assign: (ticketId: string, assignment: Assignment) =>
-    data(api.post<TicketDetail>(`/tickets/${id(ticketId)}/assign`, assignment)),
+  update: (ticketId: string, changes: TicketChanges): Promise<TicketDetail> =>
+    data(api.patch<ApiData<'/api/v1/tickets/{id}', 'patch'>>(`/tickets/${id(ticketId)}`, changes)),
+  assign: (ticketId: string, assignment: Assignment): Promise<TicketDetail> =>
+    data(api.post<ApiData<'/api/v1/tickets/{id}/assign', 'post'>>(`/tickets/${id(ticketId)}/assign`, assignment)),
   comments: (ticketId: string, signal?: AbortSignal) => everyPage<Comment>(`/tickets/${id(ticketId)}/comments`, signal),
-  addComment: (ticketId: string, input: { body_text: string; is_internal: boolean; attachment_ids?: string[] }) =>
+  addComment: (ticketId: string, input: NewComment) =>
     data(api.post<Comment>(`/tickets/${id(ticketId)}/comments`, input)),
   /** Closes it (a customer their own request; staff with tickets:update). */
-  close: (ticketId: string) => data(api.post<TicketDetail>(`/tickets/${id(ticketId)}/close`, {})),
+  close: (ticketId: string): Promise<TicketDetail> =>
+    data(api.post<ApiData<'/api/v1/tickets/{id}/close', 'post'>>(`/tickets/${id(ticketId)}/close`, {})),
   /** Opens a ticket; a customer sends only the subject and description, for themselves. */
-  create: (input: { subject: string; description_text?: string }) => data(api.post<TicketDetail>('/tickets', input)),
+  create: (input: NewTicket): Promise<TicketDetail> => data(api.post<ApiData<'/api/v1/tickets', 'post'>>('/tickets', input)),
   history: (ticketId: string, signal?: AbortSignal) => everyPage<HistoryEntry>(`/tickets/${id(ticketId)}/history`, signal),
   emails: (ticketId: string, signal?: AbortSignal) => data(api.get<TicketEmail[]>(`/tickets/${id(ticketId)}/emails`, { signal })),
   upload: (ticketId: string, files: File[]) => {
@@ -210,7 +102,7 @@ export const ticketsApi = {
     for (const file of files) form.append('file', file, file.name)
     return data(api.upload<Attachment[]>(`/tickets/${id(ticketId)}/attachments`, form))
   },
-  removeAttachment: (attachmentId: string) => data(api.delete<unknown>(`/attachments/${id(attachmentId)}`)),
+  removeAttachment: (attachmentId: string) => data(api.delete<ApiData<'/api/v1/attachments/{id}', 'delete'>>(`/attachments/${id(attachmentId)}`)),
   download: (attachmentId: string) => api.download(`/attachments/${id(attachmentId)}`),
 
   statuses: (signal?: AbortSignal) => data(api.get<StatusDef[]>('/ticket-statuses', { signal })),
@@ -219,7 +111,7 @@ export const ticketsApi = {
   staff: async (signal?: AbortSignal): Promise<Person[]> => {
     const [people, customerRoles] = await Promise.all([
       everyPage<Person>('/users?is_active=true&sort=name', signal, 50),
-      api.get<{ key: string; kind: string }[]>('/roles', { signal }).then(
+      api.get<RoleSummary[]>('/roles', { signal }).then(
         (res) => new Set(res.data.filter((r) => r.kind === 'customer').map((r) => r.key)),
         // Roles may be closed to this user: then the built-in customer role is the one to leave out.
         () => new Set(['customer']),
@@ -228,8 +120,8 @@ export const ticketsApi = {
     return people.filter((p) => !customerRoles.has(p.role))
   },
   contact: (contactId: string, signal?: AbortSignal) => data(api.get<Contact>(`/contacts/${id(contactId)}`, { signal })),
-  contactTickets: (contactId: string, signal?: AbortSignal) =>
-    data(api.get<Ticket[]>(`/contacts/${id(contactId)}/tickets?limit=6`, { signal })),
+  contactTickets: (contactId: string, signal?: AbortSignal): Promise<Ticket[]> =>
+    data(api.get<ApiItem<'/api/v1/contacts/{id}/tickets'>[]>(`/contacts/${id(contactId)}/tickets?limit=6`, { signal })),
 }
 
 export type TicketPage = ApiResponse<Ticket[] | SearchHit[]>
@@ -282,11 +174,13 @@ export interface ListSource {
   filters: Record<string, string>
   sort: string
   page: number
+  /** Rows per page (default PAGE_SIZE). */
+  limit?: number
 }
 
 export function useTicketPage(source: ListSource, enabled = true) {
-  const { viewId, q, filters, sort, page } = source
-  const paging = { page: String(page), limit: String(PAGE_SIZE) }
+  const { viewId, q, filters, sort, page, limit = PAGE_SIZE } = source
+  const paging = { page: String(page), limit: String(limit) }
   const kind = q ? 'search' : viewId ? 'view' : 'list'
   const params: Record<string, string> =
     kind === 'search' ? { ...filters, q, ...paging } : kind === 'view' ? { view: viewId!, ...paging } : { ...filters, ...(sort ? { sort } : {}), ...paging }

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import { realtime } from '../../api/realtime'
-import { formatDateTime, formatRelativeTime } from '../../ui/format'
+export { RelativeTime } from '../../ui/RelativeTime'
 import type { StatusRef } from './api'
 import { priorityLabel, statusLabel } from './text'
 
@@ -13,16 +13,6 @@ export function useNow(intervalMs = 60_000): number {
     return () => clearInterval(timer)
   }, [intervalMs])
   return now
-}
-
-/** "5 minutes ago", with the exact date and time on hover and for machines. */
-export function RelativeTime({ iso, now }: { iso: string; now?: number }) {
-  const { i18n } = useTranslation()
-  return (
-    <time dateTime={iso} title={formatDateTime(iso, i18n.language)}>
-      {formatRelativeTime(iso, i18n.language, now)}
-    </time>
-  )
 }
 
 /** A status in words; the coloured dot only repeats it. */

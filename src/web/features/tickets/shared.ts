@@ -1,9 +1,11 @@
 import { queryOptions } from '@tanstack/react-query'
 import { api } from '../../api/client'
+import type { ApiItem } from '../../api/schema'
 
 /**
  * The small part of the ticket workspace the initial bundle needs (the home dashboard and the
  * realtime bridge): query keys and saved views. The pages themselves load with their routes.
+ * SavedView is the OpenAPI document's shape (api/generated/openapi.ts).
  */
 
 /**
@@ -27,20 +29,8 @@ export const ticketKeys = {
 /** Query kinds that hold many tickets: any ticket event may change them. */
 export const LIST_KINDS = new Set(['list', 'search', 'views', 'stats'])
 
-export interface SavedView {
-  id: string
-  name: string
-  /** The query keys of GET /tickets. */
-  filters: Record<string, unknown>
-  sort: string
-  shared: boolean
-  is_default: boolean
-  position: number
-  /** Tickets in it now; null when it does not apply to the caller (or is not counted). */
-  count: number | null
-  created_at: string
-  updated_at: string
-}
+/** A saved ticket view; `filters` holds GET /tickets query keys. */
+export type SavedView = ApiItem<'/api/v1/views'>
 
 export const viewsQuery = queryOptions({
   queryKey: ticketKeys.views,

@@ -1,12 +1,9 @@
 import type { TFunction } from 'i18next'
 import { createElement, Fragment, type ReactNode } from 'react'
-import { PRIORITIES, STATUS_CATEGORIES, type Priority, type StatusCategory, type StatusRef } from './api'
+import { isPriority, isStatusCategory as isCategory, type StatusCategory, type StatusRef } from './api'
 import { DEFAULT_VIEW_NAMES, defaultViewKind, type SavedView } from './shared'
 
 /** Words for what the ticket API answers with codes or built-in English names. */
-
-const isPriority = (value: string): value is Priority => (PRIORITIES as readonly string[]).includes(value)
-const isCategory = (value: string): value is StatusCategory => (STATUS_CATEGORIES as readonly string[]).includes(value)
 
 export function priorityLabel(priority: string, t: TFunction): string {
   return isPriority(priority) ? t(`tickets.priority.${priority}`) : priority

@@ -1,4 +1,7 @@
 import type { ErrorCode } from '../../../shared/errors'
+import adminPeople from './parts/adminPeople.en'
+import adminConfig from './parts/adminConfig.en'
+import crm from './parts/crm.en'
 
 /** Error codes the API client produces itself, next to the server's catalogue. */
 type ClientErrorCode = 'network_error'
@@ -8,6 +11,9 @@ type ClientErrorCode = 'network_error'
  * misspelt key in es/fr/de fails `npm run typecheck:web`.
  */
 const en = {
+  adminPeople,
+  adminConfig,
+  crm,
   app: {
     name: 'Aidly',
     skipToContent: 'Skip to content',
@@ -205,12 +211,64 @@ const en = {
       wrongPassword: 'The password is not correct.',
     },
   },
+  settings: {
+    menuLabel: 'Settings sections',
+    sections: {
+      organization: 'Organization',
+      users: 'Users',
+      roles: 'Roles',
+      teams: 'Teams',
+      statuses: 'Statuses',
+      customFields: 'Custom fields',
+      email: 'Email',
+      apiKeys: 'API keys',
+    },
+  },
+  portalPublic: {
+    title: '{{name}} support',
+    loading: 'Support portal',
+    notFound: 'There is no support portal at this address.',
+    genericSignIn: 'Go to the sign-in page',
+    heading: '{{name}} support',
+    intro: 'Sign in to follow your requests, or create an account to ask for help.',
+    modeLabel: 'Sign in or create an account',
+    signInTab: 'Sign in',
+    signUpTab: 'Create an account',
+    signIn: 'Sign in',
+    signingIn: 'Signing in…',
+    forgot: 'Forgot your password?',
+    needsFullSignIn: 'Your account uses two-factor authentication. Sign in on the full sign-in page.',
+    name: 'Your name',
+    signUp: 'Create account',
+    signingUp: 'Creating…',
+    checkMailTitle: 'Check your inbox',
+    checkMail: 'We sent a link to {{email}}. Open it within 24 hours to finish creating your account.',
+    verifyTitle: 'Confirm your email',
+    verifyMissing: 'This link is incomplete. Open the link from the email exactly as it was sent.',
+    verifyGone: 'This link has expired or was already used. Sign up again to get a new one, or sign in if you already did.',
+    existingAccount: 'You already have an account, and it can now reach {{name}} support. Sign in with your own password.',
+  },
+  notifications: {
+    button: 'Notifications',
+    buttonUnread_one: 'Notifications, {{count}} unread',
+    buttonUnread_other: 'Notifications, {{count}} unread',
+    title: 'Notifications',
+    markAll: 'Mark all as read',
+    empty: 'Nothing yet. Mentions and tickets assigned to you show up here.',
+    loadFailed: 'The notifications could not be loaded.',
+    unread: 'Unread',
+    someone: 'Someone',
+    mentioned: '{{who}} mentioned you on {{ticket}}',
+    assigned: '{{who}} assigned {{ticket}} to you',
+  },
   nav: {
     label: 'Main',
     home: 'Home',
     tickets: 'Tickets',
     settings: 'Settings',
     myTickets: 'My tickets',
+    contacts: 'Contacts',
+    companies: 'Companies',
   },
   portal: {
     back: 'Back to my tickets',
@@ -496,6 +554,37 @@ const en = {
     },
   },
   tickets: {
+    fields: {
+      required: '(required)',
+      none: '— None —',
+    },
+    relations: {
+      heading: 'Linked tickets',
+      none: 'No linked tickets.',
+      kindRelated: 'Related',
+      kindDuplicate: 'Duplicate',
+      unlink: 'Unlink',
+      unlinkNamed: 'Unlink {{number}}',
+      link: 'Link a ticket',
+      merge: 'Merge into…',
+      linkTitle: 'Link {{number}} to another ticket',
+      mergeTitle: 'Merge {{number}} into another ticket',
+      searchHint: 'Type at least two characters of a subject, a word from it or a number.',
+      noMatches: 'No tickets match.',
+      results: 'Matching tickets',
+      findLink: 'Find the ticket to link',
+      findMerge: 'Find the ticket to keep',
+      kind: 'How are they related?',
+      back: 'Back',
+      linking: 'Linking…',
+      confirmLink: 'Link',
+      mergeExplain: '{{source}} will be closed and its conversation moved into {{target}}, which stays open. This cannot be undone.',
+      merging: 'Merging…',
+      confirmMerge: 'Merge into {{number}}',
+    },
+    mentions: {
+      label: 'People to mention',
+    },
     title: 'Tickets',
     live: {
       open: 'Live',
@@ -602,6 +691,7 @@ const en = {
       emptySearch: 'No tickets match “{{q}}”.',
     },
     pager: {
+      size: 'Tickets per page',
       label: 'Pages',
       page: 'Page {{page}} of {{pages}}',
       previous: 'Previous page',

@@ -14,12 +14,14 @@ import { useDocumentTitle } from '../../../ui/useDocumentTitle'
 import {
   PRIORITIES,
   emailApi,
+  isPriority,
+  isSmtpSecurity,
   emailKeys,
   useCategories,
   useMailbox,
   useTeams,
   type Mailbox,
-  type MailboxInput,
+  type NewMailbox,
   type Priority,
   type SmtpSecurity,
 } from './api'
@@ -82,6 +84,8 @@ const HOST = /^[A-Za-z0-9.:[\]_-]+$/
 const noSecret: Secret = { value: '', clear: false }
 
 function initialValues(mailbox?: Mailbox): Values {
+  const security = mailbox?.smtp?.security ?? ''
+  const priority = mailbox?.default_priority ?? ''
   return {
     name: mailbox?.name ?? '',
     address: mailbox?.address ?? '',
@@ -97,11 +101,11 @@ function initialValues(mailbox?: Mailbox): Values {
     smtpOn: mailbox ? mailbox.smtp !== null : false,
     smtpHost: mailbox?.smtp?.host ?? '',
     smtpPort: mailbox?.smtp ? String(mailbox.smtp.port) : '',
-    smtpSecurity: mailbox?.smtp?.security ?? 'starttls',
+    smtpSecurity: isSmtpSecurity(security) ? security : 'starttls',
     smtpUsername: mailbox?.smtp?.username ?? '',
     smtpPassword: noSecret,
     teamId: mailbox?.default_team_id ?? '',
-    priority: mailbox?.default_priority ?? '',
+    priority: isPriority(priority) ? priority : '',
     categoryId: mailbox?.default_category_id ?? '',
     autoCreate: mailbox?.auto_create ?? true,
   }
@@ -110,9 +114,10 @@ function initialValues(mailbox?: Mailbox): Values {
 /** A string sets the secret, null removes it, undefined keeps what is stored. */
 const secretOut = (secret: Secret): string | null | undefined => (secret.clear ? null : secret.value ? secret.value : undefined)
 
-function toInput(values: Values, editing: boolean): MailboxInput {
+/** The whole form: what POST needs, and (every field optional there) what PATCH takes. */
+function toInput(values: Values, editing: boolean): NewMailbox {
   const port = (text: string) => (text.trim() ? Number(text.trim()) : undefined)
-  const input: MailboxInput = {
+  const input: NewMailbox = {
     name: values.name.trim(),
     address: values.address.trim(),
     is_active: values.isActive,
@@ -196,7 +201,7 @@ function MailboxForm({ mailbox }: { mailbox?: Mailbox }) {
   const editing = !!mailbox
 
   const save = useMutation({
-    mutationFn: (input: MailboxInput) => (mailbox ? emailApi.updateMailbox(mailbox.id, input) : emailApi.createMailbox(input)),
+    mutationFn: (input: NewMailbox) => (mailbox ? emailApi.updateMailbox(mailbox.id, input) : emailApi.createMailbox(input)),
     onSuccess: async (saved) => {
       queryClient.setQueryData(emailKeys.mailbox(saved.id), saved)
       await queryClient.invalidateQueries({ queryKey: emailKeys.mailboxes })

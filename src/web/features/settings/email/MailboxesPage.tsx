@@ -12,6 +12,7 @@ import { useDocumentTitle } from '../../../ui/useDocumentTitle'
 import { emailApi, emailKeys, useMailboxes, type ConnectionCheck, type ConnectionTest, type Mailbox, type SyncResult } from './api'
 import { StatusBadge } from './StatusBadge'
 import { describeOutcome } from './text'
+import { LoadError } from '../../../ui/LoadError'
 
 /** Where the form sends the user back with what it did, for the message on this page. */
 export interface MailboxFlash {
@@ -78,12 +79,7 @@ export function MailboxesPage() {
       {mailboxes.isPending ? (
         <Loading />
       ) : mailboxes.isError ? (
-        <Alert>
-          <p>{errorMessage(mailboxes.error, t)}</p>
-          <button type="button" className="btn" onClick={() => void mailboxes.refetch()}>
-            {t('common.tryAgain')}
-          </button>
-        </Alert>
+        <LoadError error={mailboxes.error} onRetry={() => void mailboxes.refetch()} />
       ) : mailboxes.data.length === 0 ? (
         <p className="card">{t('email.mailboxes.empty')}</p>
       ) : (

@@ -10,7 +10,8 @@ import { Field } from '../../../ui/Field'
 import { Loading } from '../../../ui/Spinner'
 import { TextAreaField } from '../../../ui/TextAreaField'
 import { useDocumentTitle } from '../../../ui/useDocumentTitle'
-import { emailApi, emailKeys, useTemplates, type EmailTemplate, type TemplateKey } from './api'
+import { emailApi, emailKeys, isTemplateKey, useTemplates, type EmailTemplate, type TemplateKey } from './api'
+import { LoadError } from '../../../ui/LoadError'
 
 const VARIABLE_KEYS = [
   'ticket_number',
@@ -44,17 +45,13 @@ export function TemplatesPage() {
       {templates.isPending ? (
         <Loading />
       ) : templates.isError ? (
-        <Alert>
-          <p>{errorMessage(templates.error, t)}</p>
-          <button type="button" className="btn" onClick={() => void templates.refetch()}>
-            {t('common.tryAgain')}
-          </button>
-        </Alert>
+        <LoadError error={templates.error} onRetry={() => void templates.refetch()} />
       ) : (
         <div className="templates">
-          {templates.data.map((template) => (
-            <TemplateEditor key={template.key} template={template} />
-          ))}
+          {/* A key this page has no wording for (a server newer than the app) is left out. */}
+          {templates.data.map((template) =>
+            isTemplateKey(template.key) ? <TemplateEditor key={template.key} templateKey={template.key} template={template} /> : null,
+          )}
         </div>
       )}
     </section>
@@ -63,7 +60,7 @@ export function TemplatesPage() {
 
 type FieldErrors = Partial<Record<'subject' | 'body', string>>
 
-function TemplateEditor({ template }: { template: EmailTemplate }) {
+function TemplateEditor({ template, templateKey: key }: { template: EmailTemplate; templateKey: TemplateKey }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const formRef = useRef<HTMLFormElement>(null)
@@ -75,7 +72,6 @@ function TemplateEditor({ template }: { template: EmailTemplate }) {
   const [errors, setErrors] = useState<FieldErrors>({})
   const [notice, setNotice] = useState<string | null>(null)
   const [confirmReset, setConfirmReset] = useState(false)
-  const key: TemplateKey = template.key
   const name = t(`email.templates.${key}`)
   const headingId = `template-${key}`
 

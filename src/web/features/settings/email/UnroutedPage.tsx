@@ -1,3 +1,4 @@
+import { RelativeTime } from '../../../ui/RelativeTime'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -7,11 +8,11 @@ import { Alert } from '../../../ui/Alert'
 import { ConfirmDialog, Dialog } from '../../../ui/Dialog'
 import { errorMessage } from '../../../ui/errorMessage'
 import { Field } from '../../../ui/Field'
-import { formatDateTime, formatRelativeTime } from '../../../ui/format'
 import { Loading } from '../../../ui/Spinner'
 import { useDocumentTitle } from '../../../ui/useDocumentTitle'
 import { emailApi, emailKeys, useMessages, type EmailMessage, type InboundResult, type TicketSummary } from './api'
 import { describeOutcome, describeReason } from './text'
+import { LoadError } from '../../../ui/LoadError'
 
 type View = 'unrouted' | 'dropped'
 type Notice = { tone: 'success' | 'error'; text: string }
@@ -156,12 +157,7 @@ export function UnroutedPage() {
       {list.isPending ? (
         <Loading />
       ) : list.isError ? (
-        <Alert>
-          <p>{errorMessage(list.error, t)}</p>
-          <button type="button" className="btn" onClick={() => void list.refetch()}>
-            {t('common.tryAgain')}
-          </button>
-        </Alert>
+        <LoadError error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.data.length === 0 ? (
         <p className="card">{view === 'dropped' ? t('email.unrouted.droppedEmpty') : t('email.unrouted.empty')}</p>
       ) : (
@@ -248,7 +244,7 @@ interface MessageTableProps {
 }
 
 function MessageTable({ view, messages, subjectOf, senderOf, busy, onAssign, onRetry, onDiscard, onDownload }: MessageTableProps) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const captionId = useId()
   return (
     // Scrolls sideways on a narrow screen; focusable so that works from the keyboard too.
@@ -289,9 +285,7 @@ function MessageTable({ view, messages, subjectOf, senderOf, busy, onAssign, onR
                   {reason.detail ? <span className="cell-sub">{reason.detail}</span> : null}
                 </td>
                 <td>
-                  <time dateTime={message.received_at} title={formatDateTime(message.received_at, i18n.language)}>
-                    {formatRelativeTime(message.received_at, i18n.language)}
-                  </time>
+                  <RelativeTime iso={message.received_at} />
                 </td>
                 <td>
                   <div className="row-actions">

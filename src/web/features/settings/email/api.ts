@@ -1,124 +1,47 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api, type ApiResponse } from '../../../api/client'
+import type { paths } from '../../../api/generated/openapi'
+import type { ApiBody, ApiData, ApiItem } from '../../../api/schema'
 
-/** The email channel's API (docs/email.md): mailboxes, unrouted and dropped mail, templates. */
+/**
+ * The email channel's API (docs/email.md): mailboxes, unrouted and dropped mail, templates. The
+ * shapes are aliases of the generated OpenAPI types (../../../api/schema, `npm run gen:api`); only
+ * the web's own constants (and the statuses it knows how to show) are written here.
+ */
 
-export type MailboxStatus = 'new' | 'ok' | 'error'
-export type SmtpSecurity = 'tls' | 'starttls' | 'none'
-export type Priority = 'low' | 'medium' | 'high' | 'urgent'
-export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'urgent']
-
-export interface Mailbox {
-  id: string
-  name: string
-  address: string
-  imap: { host: string; port: number; tls: boolean; username: string; mailbox: string; has_password: boolean } | null
-  smtp: { host: string; port: number; security: SmtpSecurity; username: string | null; has_password: boolean } | null
-  has_oauth_token: boolean
-  default_team_id: string | null
-  default_priority: Priority | null
-  default_category_id: string | null
-  auto_create: boolean
-  is_active: boolean
-  /** Any other string the server may add later is shown like `new`. */
-  status: MailboxStatus | (string & {})
-  last_sync_at: string | null
-  last_error: string | null
-  last_error_at: string | null
-  backlog: number
-  created_at: string
-  updated_at: string
-}
-
+export type Mailbox = ApiItem<'/api/v1/email/accounts'>
 /** Write-only secrets: a string sets, null clears, left out keeps. */
-export interface MailboxInput {
-  name?: string
-  address?: string
-  imap?: { host: string; port?: number; tls?: boolean; username: string; password?: string | null; mailbox?: string } | null
-  smtp?: { host: string; port?: number; security?: SmtpSecurity; username?: string | null; password?: string | null } | null
-  oauth_token?: string | null
-  default_team_id?: string | null
-  default_priority?: Priority | null
-  default_category_id?: string | null
-  auto_create?: boolean
-  is_active?: boolean
-}
+export type MailboxInput = ApiBody<'/api/v1/email/accounts/{id}', 'patch'>
+export type NewMailbox = ApiBody<'/api/v1/email/accounts', 'post'>
 
-export interface ConnectionCheck {
-  ok: boolean
-  error: string | null
-}
-export interface ConnectionTest {
-  imap: ConnectionCheck | null
-  smtp: ConnectionCheck | null
-}
-export interface SyncResult {
-  fetched: number
-  results: { id: string; outcome: string; reason: string | null; ticket_id: string | null }[]
-}
+/** The statuses the page tells apart (client-side); the server answers any string, shown like `new` when unknown. */
+export type MailboxStatus = 'new' | 'ok' | 'error'
 
-export interface EmailMessage {
-  id: string
-  account_id: string | null
-  direction: string
-  channel: string
-  message_id: string
-  in_reply_to: string | null
-  from: string | null
-  from_name: string | null
-  to: string[]
-  cc: string[]
-  subject: string
-  size_bytes: number
-  status: string
-  outcome: string | null
-  reason: string | null
-  ticket_id: string | null
-  comment_id: string | null
-  attempts: number
-  last_error: string | null
-  received_at: string
-  processed_at: string | null
-}
+export type SmtpSecurity = NonNullable<NonNullable<NewMailbox['smtp']>['security']>
+export const SMTP_SECURITIES: readonly SmtpSecurity[] = ['tls', 'starttls', 'none']
+export const isSmtpSecurity = (value: string): value is SmtpSecurity => (SMTP_SECURITIES as readonly string[]).includes(value)
 
-export interface InboundResult {
-  id: string
-  status: string
-  outcome: string
-  reason: string | null
-  ticket_id: string | null
-  comment_id: string | null
-}
+export type Priority = NonNullable<NewMailbox['default_priority']>
+export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'urgent']
+export const isPriority = (value: string | null | undefined): value is Priority =>
+  (PRIORITIES as readonly (string | null | undefined)[]).includes(value)
 
-export type TemplateKey = 'ticket_created' | 'agent_reply' | 'ticket_resolved'
-export interface EmailTemplate {
-  key: TemplateKey
-  subject: string
-  body: string
-  enabled: boolean
-  customized: boolean
-  variables: string[]
-}
+export type ConnectionTest = ApiData<'/api/v1/email/accounts/{id}/test', 'post'>
+export type ConnectionCheck = NonNullable<ConnectionTest['imap']>
+export type SyncResult = ApiData<'/api/v1/email/accounts/{id}/sync', 'post'>
 
-export interface Team {
-  id: string
-  name: string
-  parent_id: string | null
-}
-export interface Category {
-  id: string
-  name: string
-  parent_id: string | null
-  depth: number
-  is_active?: boolean
-}
-export interface TicketSummary {
-  id: string
-  ticket_number: string
-  subject: string
-  status: { name: string }
-  requester: { name: string; email: string | null } | null
-}
+export type EmailMessage = ApiItem<'/api/v1/email/messages'>
+export type InboundResult = ApiData<'/api/v1/email/unrouted/{id}/retry', 'post'>
+
+export type TemplateKey = paths['/api/v1/email/templates/{key}']['put']['parameters']['path']['key']
+export const TEMPLATE_KEYS: readonly TemplateKey[] = ['ticket_created', 'agent_reply', 'ticket_resolved']
+export const isTemplateKey = (value: string): value is TemplateKey => (TEMPLATE_KEYS as readonly string[]).includes(value)
+export type EmailTemplate = ApiItem<'/api/v1/email/templates'>
+export type TemplateInput = ApiBody<'/api/v1/email/templates/{key}', 'put'>
+
+export type Team = ApiItem<'/api/v1/teams'>
+export type Category = ApiItem<'/api/v1/ticket-categories'>
+export type TicketSummary = ApiItem<'/api/v1/tickets/search'>
 
 export type MessageList = ApiResponse<EmailMessage[]>
 
@@ -127,28 +50,34 @@ const id = encodeURIComponent
 
 export const emailApi = {
   mailboxes: (signal?: AbortSignal) => data(api.get<Mailbox[]>('/email/accounts', { signal })),
-  mailbox: (mailboxId: string, signal?: AbortSignal) => data(api.get<Mailbox>(`/email/accounts/${id(mailboxId)}`, { signal })),
-  createMailbox: (input: MailboxInput) => data(api.post<Mailbox>('/email/accounts', input)),
-  updateMailbox: (mailboxId: string, input: MailboxInput) => data(api.patch<Mailbox>(`/email/accounts/${id(mailboxId)}`, input)),
-  deleteMailbox: (mailboxId: string) => data(api.delete<unknown>(`/email/accounts/${id(mailboxId)}`)),
+  mailbox: (mailboxId: string, signal?: AbortSignal): Promise<Mailbox> =>
+    data(api.get<ApiData<'/api/v1/email/accounts/{id}'>>(`/email/accounts/${id(mailboxId)}`, { signal })),
+  createMailbox: (input: NewMailbox): Promise<Mailbox> => data(api.post<ApiData<'/api/v1/email/accounts', 'post'>>('/email/accounts', input)),
+  updateMailbox: (mailboxId: string, input: MailboxInput): Promise<Mailbox> =>
+    data(api.patch<ApiData<'/api/v1/email/accounts/{id}', 'patch'>>(`/email/accounts/${id(mailboxId)}`, input)),
+  deleteMailbox: (mailboxId: string) => data(api.delete<ApiData<'/api/v1/email/accounts/{id}', 'delete'>>(`/email/accounts/${id(mailboxId)}`)),
   testMailbox: (mailboxId: string) => data(api.post<ConnectionTest>(`/email/accounts/${id(mailboxId)}/test`)),
   syncMailbox: (mailboxId: string) => data(api.post<SyncResult>(`/email/accounts/${id(mailboxId)}/sync`)),
 
-  unrouted: (page: number, limit: number, signal?: AbortSignal) =>
-    api.get<EmailMessage[]>(`/email/unrouted?page=${page}&limit=${limit}`, { signal }),
+  unrouted: (page: number, limit: number, signal?: AbortSignal): Promise<MessageList> =>
+    api.get<ApiItem<'/api/v1/email/unrouted'>[]>(`/email/unrouted?page=${page}&limit=${limit}`, { signal }),
   dropped: (page: number, limit: number, signal?: AbortSignal) =>
     api.get<EmailMessage[]>(`/email/messages?status=dropped&direction=inbound&page=${page}&limit=${limit}`, { signal }),
-  assign: (messageId: string, ticketId: string) =>
-    data(api.post<InboundResult>(`/email/unrouted/${id(messageId)}/assign`, { ticket_id: ticketId })),
+  assign: (messageId: string, ticketId: string): Promise<InboundResult> => {
+    const body: ApiBody<'/api/v1/email/unrouted/{id}/assign', 'post'> = { ticket_id: ticketId }
+    return data(api.post<ApiData<'/api/v1/email/unrouted/{id}/assign', 'post'>>(`/email/unrouted/${id(messageId)}/assign`, body))
+  },
   // The server wants a JSON object here even though the body is optional (an empty POST is a 400).
   retry: (messageId: string) => data(api.post<InboundResult>(`/email/unrouted/${id(messageId)}/retry`, {})),
-  discard: (messageId: string) => data(api.post<EmailMessage>(`/email/unrouted/${id(messageId)}/discard`, {})),
+  discard: (messageId: string): Promise<EmailMessage> =>
+    data(api.post<ApiData<'/api/v1/email/unrouted/{id}/discard', 'post'>>(`/email/unrouted/${id(messageId)}/discard`, {})),
   raw: (messageId: string) => api.download(`/email/messages/${id(messageId)}/raw`),
 
   templates: (signal?: AbortSignal) => data(api.get<EmailTemplate[]>('/email/templates', { signal })),
-  saveTemplate: (key: TemplateKey, input: { subject?: string; body?: string; enabled?: boolean }) =>
-    data(api.put<EmailTemplate>(`/email/templates/${id(key)}`, input)),
-  resetTemplate: (key: TemplateKey) => data(api.delete<EmailTemplate>(`/email/templates/${id(key)}`)),
+  saveTemplate: (key: TemplateKey, input: TemplateInput): Promise<EmailTemplate> =>
+    data(api.put<ApiData<'/api/v1/email/templates/{key}', 'put'>>(`/email/templates/${id(key)}`, input)),
+  resetTemplate: (key: TemplateKey): Promise<EmailTemplate> =>
+    data(api.delete<ApiData<'/api/v1/email/templates/{key}', 'delete'>>(`/email/templates/${id(key)}`)),
 
   /** Every team, page by page (the list is capped at 100 a page). */
   teams: async (signal?: AbortSignal): Promise<Team[]> => {
