@@ -65,7 +65,7 @@ beforeAll(async () => {
   a = await buildApp(config('api'))
   b = await buildApp(config('worker'), { startWorkers: true })
   await a.listen({ port: 0, host: '127.0.0.1' })
-  await Promise.all([a.ctx.realtime.ready(), b.ctx.realtime.ready()])
+  await Promise.all([a.ctx.realtime.ready(), b.ctx.realtime.ready(), a.ctx.authCache.ready(), b.ctx.authCache.ready()])
 }, 60_000)
 
 afterAll(async () => {
@@ -106,8 +106,11 @@ describe.skipIf(!available && !inCI)('two instances on one PostgreSQL and one Re
     }))
     // B's own background worker may take some too; what matters is that each was taken once.
     expect(counts.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(40)
-    const rows = await withSystem(a.ctx.db, (tx) => tx.selectFrom('email_messages').select(['outcome', 'attempts'])
+    const inbound = () => withSystem(a.ctx.db, (tx) => tx.selectFrom('email_messages').select(['outcome', 'attempts'])
       .where('tenant_id', '=', admin.tenantId).where('direction', '=', 'inbound').execute())
+    // A message B's background worker holds when the passes above end is finished by that worker.
+    await expect.poll(async () => (await inbound()).filter((r) => r.outcome === null).length, { timeout: 15_000 }).toBe(0)
+    const rows = await inbound()
     expect(rows.map((r) => r.outcome)).toEqual(Array(40).fill('ticket_created'))
     expect(rows.every((r) => r.attempts === 1)).toBe(true)
 
@@ -118,6 +121,17 @@ describe.skipIf(!available && !inCI)('two instances on one PostgreSQL and one Re
     await Promise.all([a.ctx.outbox.drain({ tenantId: admin.tenantId }), b.ctx.outbox.drain({ tenantId: admin.tenantId })])
     expect(handled.size).toBe(30)
     expect([...handled.values()].every((n) => n === 1)).toBe(true)
+  })
+
+  it('a sign-out through instance B ends the session on instance A, which had it cached', async () => {
+    const admin = await registerOrg(b)
+    expect((await call(a, 'GET', '/api/v1/auth/me', { token: admin.token })).statusCode).toBe(200)
+    // Revoked behind both instances' backs: A still answers from its cache, which shows the cache is in use…
+    await withSystem(a.ctx.db, (tx) => tx.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', admin.userId).execute())
+    expect((await call(a, 'GET', '/api/v1/auth/me', { token: admin.token })).statusCode).toBe(200)
+    // …until B announces a change through Redis, as every sign-out, revocation and role change does on commit.
+    b.ctx.authCache.announce()
+    await expect.poll(async () => (await call(a, 'GET', '/api/v1/auth/me', { token: admin.token })).statusCode, { timeout: 5000 }).toBe(401)
   })
 
   it('shares rate limits through Redis', async () => {

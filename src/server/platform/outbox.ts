@@ -132,16 +132,20 @@ export class OutboxDispatcher {
         .skipLocked()
       if (tenantId) q = q.where('tenant_id', '=', tenantId)
       const rows = await q.execute()
+      const done: typeof rows = []
       for (const row of rows) {
         const handlers = this.#handlers.get(row.type) ?? []
+        if (!handlers.length) {
+          done.push(row)
+          continue
+        }
         // A savepoint per event: a handler whose writes fail is rolled back alone, and the
         // failure can still be recorded in this transaction.
         await sql`SAVEPOINT outbox_event`.execute(tx)
         try {
           for (const handler of handlers) await handler(row, tx)
-          await tx.updateTable('outbox').set({ dispatched_at: sql`now()` })
-            .where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute()
           await sql`RELEASE SAVEPOINT outbox_event`.execute(tx)
+          done.push(row)
         } catch (error) {
           await sql`ROLLBACK TO SAVEPOINT outbox_event`.execute(tx)
           const attempts = row.attempts + 1
@@ -156,6 +160,12 @@ export class OutboxDispatcher {
             })
             .where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute()
         }
+      }
+      // The events handled are marked together, in the transaction of their handlers' writes.
+      if (done.length) {
+        await tx.updateTable('outbox').set({ dispatched_at: sql`now()` })
+          .where(sql<boolean>`(tenant_id, id) IN (SELECT * FROM unnest(${done.map((r) => r.tenant_id)}::uuid[], ${done.map((r) => r.id)}::uuid[]))`)
+          .execute()
       }
       return rows.length
     })

@@ -10,6 +10,7 @@ import { uuidv7 } from '../../platform/ids.js'
 import { findRoleByKey } from '../roles/commands.js'
 import { assertCanGrant } from '../roles/role-rules.js'
 import { presentApiKey, selectApiKeys, type ApiKeyOut } from './present.js'
+import { authChanged } from '../../platform/auth/auth-cache.js'
 
 /**
  * A new key in the form authenticate() accepts: `aidly_<8 hex public prefix>_<32 random bytes>`.
@@ -61,6 +62,7 @@ export async function createApiKey(tx: Tx, actor: Actor, input: CreateApiKeyInpu
 
 /** Revokes a key; it stops authenticating with the next request. Revoking twice changes nothing. */
 export async function revokeApiKey(tx: Tx, actor: Actor, id: string, ip: string | null): Promise<ApiKeyOut> {
+  authChanged()
   const revoked = await tx.updateTable('api_keys').set({ revoked_at: sql`now()` })
     .where('id', '=', id).where('revoked_at', 'is', null).returning(['name', 'prefix']).executeTakeFirst()
   if (revoked) await recordAudit(tx, actor, 'api_key.revoked', 'api_key', id, { name: revoked.name, prefix: revoked.prefix }, ip)

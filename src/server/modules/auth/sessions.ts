@@ -5,6 +5,7 @@ import { withSystem } from '../../platform/db/tenant.js'
 import { AppError } from '../../platform/errors.js'
 import { randomToken, sha256 } from '../../platform/auth/crypto.js'
 import { uuidv7 } from '../../platform/ids.js'
+import { authChanged } from '../../platform/auth/auth-cache.js'
 
 export interface TokenPair {
   access_token: string
@@ -48,6 +49,7 @@ export async function rotateRefreshToken(ctx: AppContext, token: string): Promis
     if (!claimed) {
       const used = await tx.selectFrom('refresh_tokens').select('session_id').where('token_hash', '=', hash).executeTakeFirst()
       if (used) {
+        authChanged()
         await tx.updateTable('sessions').set({ revoked_at: sql`now()`, revoked_reason: 'refresh_token_reuse' })
           .where('id', '=', used.session_id).where('revoked_at', 'is', null).execute()
         return { reused: true as const }
@@ -78,6 +80,7 @@ export async function switchSession(ctx: AppContext, sessionId: string, userId: 
       .where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst()
     if (!membership) throw new AppError('not_found', 'Organization not found.')
     if (!membership.is_active) throw new AppError('forbidden', 'Your account in this organization is deactivated.')
+    authChanged()
     const session = await tx.updateTable('sessions').set({ tenant_id: tenantId, last_used_at: sql`now()` })
       .where('id', '=', sessionId).where('revoked_at', 'is', null)
       .returning(['expires_at']).executeTakeFirstOrThrow()
@@ -86,6 +89,7 @@ export async function switchSession(ctx: AppContext, sessionId: string, userId: 
 }
 
 export async function revokeSession(tx: Tx, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  authChanged()
   const res = await tx.updateTable('sessions').set({ revoked_at: sql`now()`, revoked_reason: reason })
     .where('id', '=', sessionId).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst()
   return Number(res.numUpdatedRows) > 0
@@ -93,6 +97,7 @@ export async function revokeSession(tx: Tx, userId: string, sessionId: string, r
 
 /** Ends every session of a user (after a password reset), or of one organization (deactivation). */
 export async function revokeAllSessions(tx: Tx, userId: string, reason: string, opts: { tenantId?: string; exceptSessionId?: string } = {}): Promise<void> {
+  authChanged()
   let q = tx.updateTable('sessions').set({ revoked_at: sql`now()`, revoked_reason: reason })
     .where('user_id', '=', userId).where('revoked_at', 'is', null)
   if (opts.tenantId) q = q.where('tenant_id', '=', opts.tenantId)

@@ -7,6 +7,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from '../../
 import { uuidv7 } from '../../platform/ids.js'
 import { presentRole, selectRoles, type RoleOut } from './present.js'
 import { assertCanGrant, checkRoleDefinition, deriveRoleKey } from './role-rules.js'
+import { authChanged } from '../../platform/auth/auth-cache.js'
 
 /** The organization's roles: built-in ones in their fixed order, then custom ones by name. */
 export async function listRoles(tx: Tx): Promise<RoleOut[]> {
@@ -106,6 +107,7 @@ export async function updateRole(tx: Tx, actor: Actor, id: string, input: Update
   const added = permissions.filter((p) => !before.has(p))
   const removed = current.permissions.filter((p) => !after.has(p))
   assertCanGrant(actor, added)
+  authChanged()
   await tx.updateTable('roles').set({
     ...(name !== undefined ? { name } : {}),
     ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}),
@@ -152,6 +154,7 @@ export async function deleteRole(tx: Tx, actor: Actor, id: string, ip: string | 
     throw new AppError('conflict', `This role is in use by ${describeUsage(usage)}; move them to another role first.`,
       Object.entries(usage).filter(([, n]) => n > 0).map(([field, n]) => ({ field, message: `${n} still use this role`, code: 'in_use' })))
   }
+  authChanged()
   await tx.deleteFrom('roles').where('id', '=', id).execute()
   await recordAudit(tx, actor, 'role.deleted', 'role', id, { key: role.key, name: role.name }, ip)
 }

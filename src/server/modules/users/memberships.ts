@@ -4,6 +4,7 @@ import { conflict } from '../../platform/errors.js'
 import { uuidv7 } from '../../platform/ids.js'
 import { linkCustomerContact } from '../contacts/find-or-create.js'
 import { ADMIN_ROLE_KEY } from './policy.js'
+import { authChanged } from '../../platform/auth/auth-cache.js'
 
 export interface MembershipRow {
   id: string
@@ -31,6 +32,7 @@ export async function joinOrganization(tx: Tx, tenantId: string, userId: string,
   const existing = await findMembership(tx, tenantId, userId, { lock: true })
   if (existing?.is_active) throw conflict('This person is already a member of the organization.')
   if (existing) {
+    authChanged()
     await tx.updateTable('memberships')
       .set({ role_id: roleId, is_active: true, deactivated_at: null, updated_at: sql`now()`, ...(title !== null ? { title } : {}) })
       .where('tenant_id', '=', tenantId).where('id', '=', existing.id).execute()

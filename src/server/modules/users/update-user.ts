@@ -9,6 +9,7 @@ import { findRoleByKey, resolveTeamIds } from './lookups.js'
 import { assertKeepsAnAdmin, findMembership, linkContactIfCustomer } from './memberships.js'
 import { ADMIN_ROLE_KEY, assertMayGrant } from './policy.js'
 import { setUserTeams } from './team-memberships.js'
+import { authChanged } from '../../platform/auth/auth-cache.js'
 
 /** Membership fields an organization manages; the person's own name and email are theirs. */
 export interface UpdateUserInput {
@@ -42,6 +43,7 @@ export async function updateUser(tx: Tx, actor: Actor, userId: string, input: Up
   }
 
   if (role || activeChanged || input.title !== undefined) {
+    authChanged()
     await tx.updateTable('memberships').set({
       ...(role ? { role_id: role.id } : {}),
       ...(input.title !== undefined ? { title: input.title?.trim() || null } : {}),

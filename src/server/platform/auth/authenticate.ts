@@ -3,20 +3,27 @@ import type { Tx } from '../db/schema.js'
 import { withSystem } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import type { Actor } from './actor.js'
+import type { AuthCache } from './auth-cache.js'
 import { sha256 } from './crypto.js'
-import type { AccessTokens } from './jwt.js'
+import type { AccessClaims, AccessTokens } from './jwt.js'
 
 export const API_KEY_PREFIX = 'aidly_'
 
 /**
  * Resolves a bearer credential to an actor: an access token (JWT) whose session is live and whose
- * membership is active, or an unrevoked, unexpired API key. Role and permissions are read fresh,
- * so a role change or deactivation takes effect on the next request.
+ * membership is active, or an unrevoked, unexpired API key. The answer is cached for a few seconds
+ * (AuthCache); every write that changes it empties the cache in its transaction, so a role change,
+ * deactivation, sign-out or revoked key still takes effect on the next request.
  */
-export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string): Promise<Actor> {
-  if (bearer.startsWith(API_KEY_PREFIX)) return authenticateApiKey(db, bearer)
+export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string, cache: AuthCache): Promise<Actor> {
+  if (bearer.startsWith(API_KEY_PREFIX)) return cache.get(`k:${sha256(bearer)}`, () => authenticateApiKey(db, bearer))
   const claims = await tokens.verify(bearer)
-  // One statement, outside a transaction: the hottest query of all, run on every request.
+  // The claims are part of the key: a session moved to another organization is a new entry.
+  return cache.get(`s:${claims.sid}:${claims.sub}:${claims.tid}`, () => lookUpSession(db, claims))
+}
+
+/** One statement, outside a transaction: run for every request whose session is not cached. */
+async function lookUpSession(db: Tx, claims: AccessClaims): Promise<{ actor: Actor; expiresAt: number }> {
   const row = await db.selectFrom('sessions as s')
     .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id'))
     .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
@@ -27,7 +34,7 @@ export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string)
     .executeTakeFirst()
   if (!row || row.revoked_at || Date.parse(row.expires_at) <= Date.now()) throw new AppError('invalid_token', 'This session has ended. Sign in again.')
   if (!row.is_active) throw new AppError('forbidden', 'Your account in this organization is deactivated.')
-  return {
+  const actor: Actor = {
     kind: 'user',
     userId: claims.sub,
     tenantId: claims.tid,
@@ -35,9 +42,10 @@ export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string)
     apiKeyId: null,
     role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
   }
+  return { actor, expiresAt: Date.parse(row.expires_at) }
 }
 
-async function authenticateApiKey(db: Tx, key: string): Promise<Actor> {
+async function authenticateApiKey(db: Tx, key: string): Promise<{ actor: Actor; expiresAt: number }> {
   const row = await withSystem(db, async (tx) => {
     const found = await tx.selectFrom('api_keys as k')
       .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'k.tenant_id').onRef('r.id', '=', 'k.role_id'))
@@ -53,7 +61,7 @@ async function authenticateApiKey(db: Tx, key: string): Promise<Actor> {
     return found
   })
   if (!row) throw new AppError('invalid_token', 'This API key is not valid.')
-  return {
+  const actor: Actor = {
     kind: 'api_key',
     userId: null,
     tenantId: row.tenant_id,
@@ -61,4 +69,5 @@ async function authenticateApiKey(db: Tx, key: string): Promise<Actor> {
     apiKeyId: row.id,
     role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
   }
+  return { actor, expiresAt: row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY }
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from 'kysely'
+import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type TransactionSettings } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
 
@@ -32,7 +32,7 @@ export async function openDatabase(opts: { databaseUrl: string | undefined; data
     // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is dropped by
     // the pool and replaced on the next query; without a listener its error would crash the process.
     pool.on('error', (error) => opts.onIdleError?.(error))
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({ dialect: lazyBegin(new PostgresDialect({ pool })) })
     const url = new URL(opts.databaseUrl)
     url.password = ''
     return { db, engine: 'postgres', location: url.toString(), close: () => db.destroy() }
@@ -90,7 +90,10 @@ function preparing(pool: pg.Pool): pg.Pool {
             })
           }
         }
-        return query(text, values, ...rest)
+        // Several statements in one simple query (see LazyBeginDriver) answer with one result
+        // each; the caller wants the last.
+        const result = query(text, values, ...rest)
+        return result instanceof Promise ? result.then((r: unknown) => (Array.isArray(r) ? r.at(-1) : r)) : result
       }
     }
     return client
@@ -153,6 +156,81 @@ class SerializedDriver implements Driver {
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     return this.inner.rollbackTransaction(connection)
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy()
+  }
+}
+
+/**
+ * Saves a round trip per transaction on a PostgreSQL server: BEGIN is not sent on its own but
+ * together with the transaction's first statement when that statement has no parameters — as the
+ * tenant frame has (tenant.ts) — in one simple query (`begin; <statement>`). A transaction
+ * that runs no statement sends nothing at all. Transactions with an isolation level or access
+ * mode begin as before. PGlite runs in-process, where a round trip costs next to nothing, and
+ * its driver does not take several statements at once, so it is left as it is.
+ */
+function lazyBegin(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new LazyBeginDriver(dialect.createDriver()),
+  }
+}
+
+const BEGIN_PENDING = Symbol('aidly.beginPending')
+const PATCHED = Symbol('aidly.lazyBegin')
+type Lazy = DatabaseConnection & { [BEGIN_PENDING]?: boolean; [PATCHED]?: boolean }
+
+class LazyBeginDriver implements Driver {
+  constructor(private readonly inner: Driver) {}
+
+  init(): Promise<void> {
+    return this.inner.init()
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.inner.acquireConnection() as Lazy
+    if (!connection[PATCHED]) {
+      // The driver keeps one connection object per pooled client, so this runs once per client.
+      connection[PATCHED] = true
+      const execute = connection.executeQuery.bind(connection)
+      connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        if (!connection[BEGIN_PENDING]) return execute<R>(query)
+        connection[BEGIN_PENDING] = false
+        if (query.parameters.length === 0) return execute<R>(CompiledQuery.raw(`begin; ${query.sql}`))
+        await execute(CompiledQuery.raw('begin'))
+        return execute<R>(query)
+      }
+    }
+    connection[BEGIN_PENDING] = false
+    return connection
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(connection)
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    if (settings.isolationLevel || settings.accessMode) return this.inner.beginTransaction(connection, settings)
+    ;(connection as Lazy)[BEGIN_PENDING] = true
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#settle(connection)) return this.inner.commitTransaction(connection)
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#settle(connection)) return this.inner.rollbackTransaction(connection)
+  }
+
+  /** True when the transaction never began on the server, so there is nothing to end. */
+  #settle(connection: DatabaseConnection): boolean {
+    const pending = (connection as Lazy)[BEGIN_PENDING] === true
+    ;(connection as Lazy)[BEGIN_PENDING] = false
+    return pending
   }
 
   destroy(): Promise<void> {

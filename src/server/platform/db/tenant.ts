@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { STALE_PLAN } from './engine.js'
 import type { Tx } from './schema.js'
 
-const openTransaction = new AsyncLocalStorage<true>()
+const openTransaction = new AsyncLocalStorage<{ afterCommit: Array<() => void> }>()
 
 /**
  * Opens a transaction, refusing to nest one inside another: the inner one would not be atomic with
@@ -15,13 +15,27 @@ async function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     throw new Error('A transaction was opened inside another; pass the open transaction instead')
   }
   for (let attempt = 1; ; attempt++) {
+    const frame = { afterCommit: [] as Array<() => void> }
     try {
-      return await openTransaction.run(true, () => db.transaction().execute(fn))
+      const result = await openTransaction.run(frame, () => db.transaction().execute(fn))
+      for (const callback of frame.afterCommit) callback()
+      return result
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has((error as { code?: string } | null)?.code ?? '')) throw error
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20))
     }
   }
+}
+
+/**
+ * Runs `callback` once the open transaction has committed (not if it rolls back), or at once
+ * outside a transaction. For effects outside the database that must not run ahead of the data,
+ * such as emptying a cache.
+ */
+export function onCommit(callback: () => void): void {
+  const frame = openTransaction.getStore()
+  if (frame) frame.afterCommit.push(callback)
+  else callback()
 }
 
 /**
@@ -50,9 +64,21 @@ export function withTenant<T>(db: Tx, ctx: TenantContext, fn: (tx: Tx) => Promis
   })
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Ids are written into the statement rather than sent as parameters: a statement without
+ * parameters goes to a PostgreSQL server in the same round trip as its BEGIN (engine.ts). Only
+ * strict UUIDs are inlined; anything else takes the parameterized form.
+ */
 async function enterTenant(tx: Tx, ctx: TenantContext): Promise<void> {
+  const userId = ctx.userId ?? ''
+  if (UUID.test(ctx.tenantId) && (userId === '' || UUID.test(userId))) {
+    await sql.raw(`SELECT set_config('app.tenant_id', '${ctx.tenantId}', true), set_config('app.user_id', '${userId}', true), set_config('role', 'aidly_app', true)`).execute(tx)
+    return
+  }
   await sql`SELECT set_config('app.tenant_id', ${ctx.tenantId}, true),
-                   set_config('app.user_id', ${ctx.userId ?? ''}, true),
+                   set_config('app.user_id', ${userId}, true),
                    set_config('role', 'aidly_app', true)`.execute(tx)
 }
 
