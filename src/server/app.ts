@@ -9,7 +9,7 @@ import { Redis } from 'ioredis'
 import pino from 'pino'
 import { deriveKey } from './platform/auth/crypto.js'
 import { gate } from './platform/auth/actor.js'
-import { AuthCache } from './platform/auth/auth-cache.js'
+import { CacheBus, setCacheTtl } from './platform/shared-cache.js'
 import { authenticate } from './platform/auth/authenticate.js'
 import { AccessTokens } from './platform/auth/jwt.js'
 import type { Config } from './platform/config.js'
@@ -72,6 +72,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   const applied = await migrateToLatest(database.db)
   if (applied.length) log.info({ applied }, 'migrations applied')
+  setCacheTtl(config.cacheSeconds)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null
   redis?.on('error', (err) => log.warn({ err }, 'redis error'))
 
@@ -80,7 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     database,
     db: database.db,
     tokens: new AccessTokens(deriveKey(config.secret, 'jwt'), config.accessTokenTtlSeconds),
-    authCache: new AuthCache(config.authCacheSeconds * 1000, 20_000, redis, log),
+    cacheBus: redis ? new CacheBus(redis, log) : null,
     limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
     mailer: new Mailer(config.smtpUrl, config.mailFrom, log),
     files: new FileStore(path.join(config.dataDir, 'files')),
@@ -108,7 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return
     }
     try {
-      req.actor = await authenticate(ctx.db, ctx.tokens, match[1], ctx.authCache)
+      req.actor = await authenticate(ctx.db, ctx.tokens, match[1])
     } catch (error) {
       if (error instanceof AppError) req.authError = error
       else throw error
@@ -172,7 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     for (const service of [...started].reverse()) await service.stop()
     await ctx.outbox.stop()
     ctx.realtime.close()
-    ctx.authCache.close()
+    ctx.cacheBus?.close()
     ctx.mailer.close()
     redis?.disconnect()
     if (!options.database) await database.close()

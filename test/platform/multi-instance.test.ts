@@ -65,7 +65,7 @@ beforeAll(async () => {
   a = await buildApp(config('api'))
   b = await buildApp(config('worker'), { startWorkers: true })
   await a.listen({ port: 0, host: '127.0.0.1' })
-  await Promise.all([a.ctx.realtime.ready(), b.ctx.realtime.ready(), a.ctx.authCache.ready(), b.ctx.authCache.ready()])
+  await Promise.all([a.ctx.realtime.ready(), b.ctx.realtime.ready(), a.ctx.cacheBus!.ready(), b.ctx.cacheBus!.ready()])
 }, 60_000)
 
 afterAll(async () => {
@@ -130,7 +130,7 @@ describe.skipIf(!available && !inCI)('two instances on one PostgreSQL and one Re
     await withSystem(a.ctx.db, (tx) => tx.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', admin.userId).execute())
     expect((await call(a, 'GET', '/api/v1/auth/me', { token: admin.token })).statusCode).toBe(200)
     // …until B announces a change through Redis, as every sign-out, revocation and role change does on commit.
-    b.ctx.authCache.announce()
+    b.ctx.cacheBus!.announce('auth')
     await expect.poll(async () => (await call(a, 'GET', '/api/v1/auth/me', { token: admin.token })).statusCode, { timeout: 5000 }).toBe(401)
   })
 

@@ -17,8 +17,8 @@ export interface Config {
   smtpUrl: string | undefined
   mailFrom: string
   accessTokenTtlSeconds: number
-  /** How long a checked credential is remembered in memory (0: never); writes that change it clear it at once. */
-  authCacheSeconds: number
+  /** How long checked credentials and organization settings are remembered in memory (0: not at all); writes that change them clear them at once. */
+  cacheSeconds: number
   refreshTokenTtlDays: number
   lockoutThreshold: number
   lockoutMinutes: number
@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     smtpUrl: urlVar(env, 'AIDLY_SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: env.AIDLY_MAIL_FROM?.trim() || 'Aidly <no-reply@aidly.local>',
     accessTokenTtlSeconds: intVar(env, 'AIDLY_ACCESS_TOKEN_TTL', 900, 30, 86400),
-    authCacheSeconds: intVar(env, 'AIDLY_AUTH_CACHE_SECONDS', 15, 0, 300),
+    cacheSeconds: intVar(env, 'AIDLY_CACHE_SECONDS', 15, 0, 300),
     refreshTokenTtlDays: intVar(env, 'AIDLY_REFRESH_TOKEN_DAYS', 30, 1, 365),
     lockoutThreshold: intVar(env, 'AIDLY_LOCKOUT_THRESHOLD', 5, 1, 100),
     lockoutMinutes: intVar(env, 'AIDLY_LOCKOUT_MINUTES', 15, 1, 1440),

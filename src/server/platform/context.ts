@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Actor } from './auth/actor.js'
-import type { AuthCache } from './auth/auth-cache.js'
+import type { CacheBus } from './shared-cache.js'
 import type { AccessTokens } from './auth/jwt.js'
 import type { Config } from './config.js'
 import type { Database } from './db/engine.js'
@@ -19,8 +19,8 @@ export interface AppContext {
   database: Database
   db: Tx
   tokens: AccessTokens
-  /** Credentials checked recently (platform/auth/auth-cache.ts). */
-  authCache: AuthCache
+  /** Tells other instances when a cached answer changed (platform/shared-cache.ts); null without Redis. */
+  cacheBus: CacheBus | null
   limiter: RateLimiter
   mailer: Mailer
   files: FileStore

@@ -10,7 +10,7 @@ import { uuidv7 } from '../../platform/ids.js'
 import { findRoleByKey } from '../roles/commands.js'
 import { assertCanGrant } from '../roles/role-rules.js'
 import { presentApiKey, selectApiKeys, type ApiKeyOut } from './present.js'
-import { authChanged } from '../../platform/auth/auth-cache.js'
+import { authChanged } from '../../platform/shared-cache.js'
 
 /**
  * A new key in the form authenticate() accepts: `aidly_<8 hex public prefix>_<32 random bytes>`.

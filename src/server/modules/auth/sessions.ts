@@ -5,7 +5,7 @@ import { withSystem } from '../../platform/db/tenant.js'
 import { AppError } from '../../platform/errors.js'
 import { randomToken, sha256 } from '../../platform/auth/crypto.js'
 import { uuidv7 } from '../../platform/ids.js'
-import { authChanged } from '../../platform/auth/auth-cache.js'
+import { authChanged } from '../../platform/shared-cache.js'
 
 export interface TokenPair {
   access_token: string

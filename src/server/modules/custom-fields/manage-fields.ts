@@ -5,6 +5,7 @@ import type { CustomFieldEntity, CustomFieldOption, CustomFieldType, Tx } from '
 import { AppError, conflict, invalid, isUniqueViolation, notFound, type ErrorDetail } from '../../platform/errors.js'
 import { uuidv7 } from '../../platform/ids.js'
 import { presentField, selectFields, type CustomFieldOut } from './present.js'
+import { cacheChanged } from '../../platform/shared-cache.js'
 
 const KEY_RE = /^[a-z][a-z0-9_]{0,49}$/
 const CHOICE_TYPES: ReadonlySet<CustomFieldType> = new Set(['select', 'multiselect'])
@@ -83,6 +84,7 @@ export async function createField(tx: Tx, actor: Actor, input: CreateFieldInput,
   const position = input.position ?? await nextPosition(tx, input.entity)
   const id = uuidv7()
   try {
+    cacheChanged('tenant-config')
     await tx.insertInto('custom_fields').values({
       tenant_id: actor.tenantId, id, entity: input.entity, key, label, type: input.type, options: JSON.stringify(options),
       is_required: input.is_required ?? false, is_internal: input.is_internal ?? false, position,
@@ -141,6 +143,7 @@ export async function updateField(tx: Tx, actor: Actor, id: string, input: Updat
     if (removedOptions.length) recordsWithRemoved = await countRecordsHolding(tx, current.entity, current.key, current.type, removedOptions)
   }
 
+  cacheChanged('tenant-config')
   await tx.updateTable('custom_fields').set({
     ...(label !== undefined ? { label } : {}),
     ...(options !== undefined ? { options: JSON.stringify(options) } : {}),
@@ -182,8 +185,10 @@ export async function deleteField(tx: Tx, actor: Actor, id: string, purge: boole
         RETURNING 1
       ) SELECT count(*) AS n FROM cleared`.execute(tx)
     cleared = Number(result.rows[0]?.n ?? 0)
+    cacheChanged('tenant-config')
     await tx.deleteFrom('custom_fields').where('id', '=', id).execute()
   } else if (current.is_active) {
+    cacheChanged('tenant-config')
     await tx.updateTable('custom_fields').set({ is_active: false, updated_at: sql`now()` }).where('id', '=', id).execute()
   }
   await recordAudit(tx, actor, purge ? 'custom_field.purged' : 'custom_field.deactivated', 'custom_field', id, {

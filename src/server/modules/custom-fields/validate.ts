@@ -1,6 +1,8 @@
 import type { CustomFieldEntity, CustomFieldOption, CustomFieldType, Tx } from '../../platform/db/schema.js'
 import { AppError, type ErrorDetail } from '../../platform/errors.js'
 import { checkCustomFieldValue, sameJson } from './values.js'
+import { currentTenantId } from '../../platform/db/tenant.js'
+import { tenantConfigCache } from '../../platform/shared-cache.js'
 
 export type { CustomFieldEntity }
 
@@ -30,12 +32,16 @@ export interface ValidateCustomFieldsOptions {
 const ENTITY_PLURAL: Record<CustomFieldEntity, string> = { ticket: 'tickets', contact: 'contacts', company: 'companies' }
 
 /** The organization's active field definitions for an entity (row-level security scopes them). */
-export async function loadActiveFieldDefinitions(tx: Tx, entity: CustomFieldEntity): Promise<ActiveFieldDefinition[]> {
-  return tx.selectFrom('custom_fields')
+export async function loadActiveFieldDefinitions(tx: Tx, entity: CustomFieldEntity): Promise<readonly ActiveFieldDefinition[]> {
+  const load = () => tx.selectFrom('custom_fields')
     .select(['key', 'label', 'type', 'options', 'is_required', 'is_internal'])
     .where('entity', '=', entity).where('is_active', '=', true)
     .orderBy('position').orderBy('key')
     .execute()
+  // Read on every ticket, contact and company write; cached per organization (shared-cache.ts).
+  const tenantId = currentTenantId()
+  if (!tenantId) return load()
+  return tenantConfigCache.get(`${tenantId}:fields:${entity}`, async () => ({ value: Object.freeze(await load()) })) as Promise<readonly ActiveFieldDefinition[]>
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -7,7 +7,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from '../../
 import { uuidv7 } from '../../platform/ids.js'
 import { presentRole, selectRoles, type RoleOut } from './present.js'
 import { assertCanGrant, checkRoleDefinition, deriveRoleKey } from './role-rules.js'
-import { authChanged } from '../../platform/auth/auth-cache.js'
+import { authChanged } from '../../platform/shared-cache.js'
 
 /** The organization's roles: built-in ones in their fixed order, then custom ones by name. */
 export async function listRoles(tx: Tx): Promise<RoleOut[]> {

@@ -6,6 +6,7 @@ import { conflict, invalid, notFound } from '../../platform/errors.js'
 import { actorKind } from '../tickets/history.js'
 import { statusStampColumns } from '../tickets/ticket-writes.js'
 import { assertAnotherNew, lockStatusSettings } from './manage-statuses.js'
+import { cacheChanged } from '../../platform/shared-cache.js'
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
@@ -84,6 +85,7 @@ export async function deleteStatus(tx: Tx, actor: Actor, id: string, replaceWith
       WHERE tenant_id = ${actor.tenantId} AND to_status_id = ${id} AND from_status_id <> ${replacement.id}
       ON CONFLICT DO NOTHING`.execute(tx)
   }
+  cacheChanged('tenant-config')
   await tx.deleteFrom('ticket_statuses').where('id', '=', id).execute()
   await recordAudit(tx, actor, 'ticket_status.deleted', 'ticket_status', id, {
     name: status.name, category: status.category, replaced_with: replacement?.id ?? null, tickets_moved: moved,

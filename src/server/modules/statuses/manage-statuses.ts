@@ -6,6 +6,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound, type ErrorDet
 import { uuidv7 } from '../../platform/ids.js'
 import { OPEN_CATEGORIES } from '../tickets/defaults.js'
 import { getStatus, listStatuses, type StatusOut } from './present.js'
+import { cacheChanged } from '../../platform/shared-cache.js'
 
 /**
  * Status settings of one organization change one at a time: moving the default, reordering and
@@ -48,6 +49,7 @@ function assertCanBeDefault(category: StatusCategory, isActive: boolean): void {
 }
 
 async function moveDefaultTo(tx: Tx, id: string): Promise<string | null> {
+  cacheChanged('tenant-config')
   const previous = await tx.updateTable('ticket_statuses').set({ is_default: false, updated_at: sql`now()` })
     .where('is_default', '=', true).where('id', '!=', id).returning('id').executeTakeFirst()
   await tx.updateTable('ticket_statuses').set({ is_default: true, updated_at: sql`now()` }).where('id', '=', id).execute()
@@ -75,6 +77,7 @@ export async function createStatus(tx: Tx, actor: Actor, input: CreateStatusInpu
   await assertNameFree(tx, name)
   const id = uuidv7()
   const position = input.position ?? await nextPosition(tx)
+  cacheChanged('tenant-config')
   await guardName(() => tx.insertInto('ticket_statuses').values({
     tenant_id: actor.tenantId, id, name, category: input.category, position, ...(input.color ? { color: input.color.toLowerCase() } : {}),
   }).execute())
@@ -119,6 +122,7 @@ export async function updateStatus(tx: Tx, actor: Actor, id: string, input: Upda
   if (current.category === 'new' && category !== 'new') await assertAnotherNew(tx, id, 'category')
   if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) await assertNameFree(tx, name, id)
 
+  cacheChanged('tenant-config')
   await guardName(() => tx.updateTable('ticket_statuses').set({
     ...(name !== undefined ? { name } : {}),
     ...(input.category !== undefined ? { category: input.category } : {}),
@@ -183,6 +187,7 @@ export async function reorderStatuses(tx: Tx, actor: Actor, ids: readonly string
   const rest = await tx.selectFrom('ticket_statuses').select('id').where('id', 'not in', [...ids]).orderBy('position').orderBy('name').orderBy('id').execute()
   const order = [...ids, ...rest.map((r) => r.id)]
   const values = sql.join(order.map((sid, i) => sql`(${sid}::uuid, ${i}::int)`))
+  cacheChanged('tenant-config')
   await sql`UPDATE ticket_statuses s SET position = v.position, updated_at = now()
     FROM (VALUES ${values}) AS v(id, position)
     WHERE s.tenant_id = ${actor.tenantId} AND s.id = v.id AND s.position <> v.position`.execute(tx)

@@ -1,5 +1,6 @@
 import type { StatusCategory, Tx } from '../../platform/db/schema.js'
 import { uuidv7 } from '../../platform/ids.js'
+import { cacheChanged } from '../../platform/shared-cache.js'
 
 export const OPEN_CATEGORIES: StatusCategory[] = ['new', 'open', 'pending', 'on_hold']
 
@@ -23,6 +24,7 @@ export const DEFAULT_VIEWS = [
 /** What a new organization's helpdesk starts with: statuses, the ticket counter, shared views. */
 export async function seedHelpdeskDefaults(tx: Tx, tenantId: string): Promise<void> {
   await tx.insertInto('ticket_counters').values({ tenant_id: tenantId }).execute()
+  cacheChanged('tenant-config')
   await tx.insertInto('ticket_statuses').values(DEFAULT_STATUSES.map((s, position) => ({
     tenant_id: tenantId, id: uuidv7(), name: s.name, category: s.category, color: s.color, position, is_default: s.is_default ?? false,
   }))).execute()

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { StatusCategory, Tx } from '../../platform/db/schema.js'
 import { invalid } from '../../platform/errors.js'
+import { tenantConfigCache } from '../../platform/shared-cache.js'
 
 /**
  * Checks on the ids a ticket points to. Each answers 400 naming the field when the id is not one
@@ -40,10 +41,13 @@ export async function findStatusByName(tx: Tx, tenantId: string, name: string, f
 
 /** The organization's default status for new tickets (its `is_default` one, else the first open-ish one). */
 export async function defaultStatus(tx: Tx, tenantId: string): Promise<StatusRef> {
-  const row = await tx.selectFrom('ticket_statuses').select(['id', 'name', 'category'])
-    .where('tenant_id', '=', tenantId).where('is_active', '=', true)
-    .orderBy('is_default', 'desc').orderBy(sql`category = 'new'`, 'desc').orderBy('position').orderBy('id')
-    .limit(1).executeTakeFirst()
+  // Read for every new ticket; cached per organization, cleared by any status change (shared-cache.ts).
+  const row = await tenantConfigCache.get(`${tenantId}:default-status`, async () => ({
+    value: await tx.selectFrom('ticket_statuses').select(['id', 'name', 'category'])
+      .where('tenant_id', '=', tenantId).where('is_active', '=', true)
+      .orderBy('is_default', 'desc').orderBy(sql`category = 'new'`, 'desc').orderBy('position').orderBy('id')
+      .limit(1).executeTakeFirst() ?? null,
+  })) as StatusRef | null
   if (!row) throw invalid('status_id', 'this organization has no active status to start tickets in')
   return row
 }

@@ -10,6 +10,7 @@ import { withSystem, withTenant } from '../../platform/db/tenant.js'
 import { uuidv7 } from '../../platform/ids.js'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { call, type Session } from '../../../../test/helpers.js'
+import { cacheChanged } from '../../platform/shared-cache.js'
 
 /** A response body the tests read freely (what the `*.test.ts` lint override allows in test files). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only: bodies are poked into, not typed
@@ -69,11 +70,14 @@ export async function newCategory(app: App, s: Session, name: string, isActive =
 }
 
 export async function newCustomField(app: App, s: Session, key: string, type: CustomFieldType, extra: { is_internal?: boolean; is_required?: boolean; options?: string[] } = {}): Promise<void> {
-  await asTenant(app, s, (tx) => tx.insertInto('custom_fields').values({
-    tenant_id: s.tenantId, id: uuidv7(), entity: 'ticket', key, label: key, type,
-    options: JSON.stringify((extra.options ?? []).map((v) => ({ value: v, label: v }))),
-    is_internal: extra.is_internal ?? false, is_required: extra.is_required ?? false,
-  }).execute())
+  await asTenant(app, s, (tx) => {
+    cacheChanged('tenant-config')
+    return tx.insertInto('custom_fields').values({
+      tenant_id: s.tenantId, id: uuidv7(), entity: 'ticket', key, label: key, type,
+      options: JSON.stringify((extra.options ?? []).map((v) => ({ value: v, label: v }))),
+      is_internal: extra.is_internal ?? false, is_required: extra.is_required ?? false,
+    }).execute()
+  })
 }
 
 /** The organization's statuses by category (the first of each). */

@@ -4,7 +4,7 @@ import { conflict } from '../../platform/errors.js'
 import { uuidv7 } from '../../platform/ids.js'
 import { linkCustomerContact } from '../contacts/find-or-create.js'
 import { ADMIN_ROLE_KEY } from './policy.js'
-import { authChanged } from '../../platform/auth/auth-cache.js'
+import { authChanged } from '../../platform/shared-cache.js'
 
 export interface MembershipRow {
   id: string

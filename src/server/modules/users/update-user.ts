@@ -9,7 +9,7 @@ import { findRoleByKey, resolveTeamIds } from './lookups.js'
 import { assertKeepsAnAdmin, findMembership, linkContactIfCustomer } from './memberships.js'
 import { ADMIN_ROLE_KEY, assertMayGrant } from './policy.js'
 import { setUserTeams } from './team-memberships.js'
-import { authChanged } from '../../platform/auth/auth-cache.js'
+import { authChanged } from '../../platform/shared-cache.js'
 
 /** Membership fields an organization manages; the person's own name and email are theirs. */
 export interface UpdateUserInput {

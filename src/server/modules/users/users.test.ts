@@ -208,8 +208,9 @@ describe('listing people', () => {
       }
       return queries
     }
+    await count('limit=1') // the first request also reads the session; later ones find it cached
     const small = await count('limit=1')
-    expect(small).toBeGreaterThanOrEqual(3) // authentication, the page, the total
+    expect(small).toBeGreaterThanOrEqual(2) // the page, the total
     for (let i = 0; i < 12; i++) await createUser(org, { name: `P${i}`, email: uniqueEmail(), role: 'agent', team_ids: [] })
     expect(await count('limit=13')).toBe(small)
   })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../app.js'
 import { addMember, call, createTestApp, registerOrg, type Session } from '../../../../test/helpers.js'
 import { withSystem } from '../db/tenant.js'
+import { authCache } from '../shared-cache.js'
 
 let app: App
 let admin: Session
@@ -29,7 +30,7 @@ describe('the credential cache', () => {
     // which is what the cache is for; the commands below show that real changes clear it.
     await withSystem(app.ctx.db, (tx) => tx.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', member.userId).execute())
     expect((await call(app, 'GET', '/api/v1/auth/me', { token: member.token })).statusCode).toBe(200)
-    app.ctx.authCache.clear()
+    authCache.clear()
     expect((await call(app, 'GET', '/api/v1/auth/me', { token: member.token })).statusCode).toBe(401)
   })
 
@@ -72,22 +73,25 @@ describe('the credential cache', () => {
 })
 
 /**
- * Every write that changes what a credential is worth must clear the cache. A source file that
- * updates or deletes sessions, memberships, roles or API keys has to call authChanged(); the two
- * writes that change nothing a credential depends on (last-used times) are listed here by file.
+ * Every write that changes a cached answer must clear its cache (platform/shared-cache.ts). A
+ * source file that writes sessions, memberships, roles or API keys has to call authChanged(), one
+ * that writes statuses or custom-field definitions cacheChanged('tenant-config'). The one write
+ * that changes nothing a credential depends on (an API key's last-used time) is listed by file.
  */
-describe('writes to credential tables', () => {
+describe('writes to cached tables', () => {
   const root = path.resolve(import.meta.dirname, '../..')
   const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : [])
-  const WRITES = /(updateTable|deleteFrom)\('(sessions|memberships|roles|api_keys)'\)/
-  const ONLY_LAST_USED = new Set(['platform/auth/authenticate.ts'])
+    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !dir.includes('migrations') ? [path.join(dir, e.name)] : [])
+  const missing = (writes: RegExp, call: string, except: string[] = []) => files(root)
+    .filter((f) => writes.test(readFileSync(f, 'utf8')) && !readFileSync(f, 'utf8').includes(call))
+    .map((f) => path.relative(root, f))
+    .filter((f) => !except.includes(f))
 
-  it('all call authChanged()', () => {
-    const missing = files(root)
-      .filter((f) => WRITES.test(readFileSync(f, 'utf8')) && !readFileSync(f, 'utf8').includes('authChanged()'))
-      .map((f) => path.relative(root, f))
-      .filter((f) => !ONLY_LAST_USED.has(f))
-    expect(missing).toEqual([])
+  it('to credentials all call authChanged()', () => {
+    expect(missing(/(updateTable|deleteFrom)\('(sessions|memberships|roles|api_keys)'\)/, 'authChanged()', ['platform/auth/authenticate.ts'])).toEqual([])
+  })
+
+  it('to statuses and custom fields all call cacheChanged(\'tenant-config\')', () => {
+    expect(missing(/(updateTable|deleteFrom|insertInto)\('(ticket_statuses|custom_fields)'\)|UPDATE ticket_statuses/, "cacheChanged('tenant-config')")).toEqual([])
   })
 })

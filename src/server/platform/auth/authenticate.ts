@@ -3,7 +3,7 @@ import type { Tx } from '../db/schema.js'
 import { withSystem } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import type { Actor } from './actor.js'
-import type { AuthCache } from './auth-cache.js'
+import { authCache } from '../shared-cache.js'
 import { sha256 } from './crypto.js'
 import type { AccessClaims, AccessTokens } from './jwt.js'
 
@@ -12,18 +12,18 @@ export const API_KEY_PREFIX = 'aidly_'
 /**
  * Resolves a bearer credential to an actor: an access token (JWT) whose session is live and whose
  * membership is active, or an unrevoked, unexpired API key. The answer is cached for a few seconds
- * (AuthCache); every write that changes it empties the cache in its transaction, so a role change,
+ * (SharedCache `auth`); every write that changes it empties the cache in its transaction, so a role change,
  * deactivation, sign-out or revoked key still takes effect on the next request.
  */
-export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string, cache: AuthCache): Promise<Actor> {
-  if (bearer.startsWith(API_KEY_PREFIX)) return cache.get(`k:${sha256(bearer)}`, () => authenticateApiKey(db, bearer))
+export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string): Promise<Actor> {
+  if (bearer.startsWith(API_KEY_PREFIX)) return authCache.get(`k:${sha256(bearer)}`, () => authenticateApiKey(db, bearer))
   const claims = await tokens.verify(bearer)
   // The claims are part of the key: a session moved to another organization is a new entry.
-  return cache.get(`s:${claims.sid}:${claims.sub}:${claims.tid}`, () => lookUpSession(db, claims))
+  return authCache.get(`s:${claims.sid}:${claims.sub}:${claims.tid}`, () => lookUpSession(db, claims))
 }
 
 /** One statement, outside a transaction: run for every request whose session is not cached. */
-async function lookUpSession(db: Tx, claims: AccessClaims): Promise<{ actor: Actor; expiresAt: number }> {
+async function lookUpSession(db: Tx, claims: AccessClaims): Promise<{ value: Actor; until: number }> {
   const row = await db.selectFrom('sessions as s')
     .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id'))
     .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
@@ -42,10 +42,10 @@ async function lookUpSession(db: Tx, claims: AccessClaims): Promise<{ actor: Act
     apiKeyId: null,
     role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
   }
-  return { actor, expiresAt: Date.parse(row.expires_at) }
+  return { value: actor, until: Date.parse(row.expires_at) }
 }
 
-async function authenticateApiKey(db: Tx, key: string): Promise<{ actor: Actor; expiresAt: number }> {
+async function authenticateApiKey(db: Tx, key: string): Promise<{ value: Actor; until: number }> {
   const row = await withSystem(db, async (tx) => {
     const found = await tx.selectFrom('api_keys as k')
       .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'k.tenant_id').onRef('r.id', '=', 'k.role_id'))
@@ -69,5 +69,5 @@ async function authenticateApiKey(db: Tx, key: string): Promise<{ actor: Actor; 
     apiKeyId: row.id,
     role: { id: row.role_id, key: row.key, name: row.name, kind: row.kind, ticketScope: row.ticket_scope, permissions: new Set(row.permissions) },
   }
-  return { actor, expiresAt: row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY }
+  return { value: actor, until: row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY }
 }

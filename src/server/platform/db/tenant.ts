@@ -3,7 +3,13 @@ import { sql } from 'kysely'
 import { STALE_PLAN } from './engine.js'
 import type { Tx } from './schema.js'
 
-const openTransaction = new AsyncLocalStorage<{ afterCommit: Array<() => void> }>()
+interface Frame {
+  afterCommit: Array<() => void>
+  /** The organization whose rows the transaction sees, once withTenant has entered it. */
+  tenantId?: string
+}
+
+const openTransaction = new AsyncLocalStorage<Frame>()
 
 /**
  * Opens a transaction, refusing to nest one inside another: the inner one would not be atomic with
@@ -15,7 +21,7 @@ async function transaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     throw new Error('A transaction was opened inside another; pass the open transaction instead')
   }
   for (let attempt = 1; ; attempt++) {
-    const frame = { afterCommit: [] as Array<() => void> }
+    const frame: Frame = { afterCommit: [] }
     try {
       const result = await openTransaction.run(frame, () => db.transaction().execute(fn))
       for (const callback of frame.afterCommit) callback()
@@ -36,6 +42,11 @@ export function onCommit(callback: () => void): void {
   const frame = openTransaction.getStore()
   if (frame) frame.afterCommit.push(callback)
   else callback()
+}
+
+/** The organization of the open tenant transaction (withTenant), or null outside one. */
+export function currentTenantId(): string | null {
+  return openTransaction.getStore()?.tenantId ?? null
 }
 
 /**
@@ -60,6 +71,7 @@ export interface TenantContext {
 export function withTenant<T>(db: Tx, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return transaction(db, async (tx) => {
     await enterTenant(tx, ctx)
+    openTransaction.getStore()!.tenantId = ctx.tenantId
     return fn(tx)
   })
 }
