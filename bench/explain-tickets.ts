@@ -3,13 +3,17 @@
  *
  *   npx tsx bench/explain-tickets.ts            # a fresh database aidly_explain on postgres://postgres@127.0.0.1:5432
  *   DATABASE_URL=postgres://… npx tsx bench/explain-tickets.ts
+ *   npx tsx bench/explain-tickets.ts --tickets 1000000 --db aidly_explain_1m --reuse --only search
  *
  * Creates the database (dropping it first if it is left over), migrates it, seeds organization A
- * with 100,000 tickets and 200,000 comments and organization B with 40,000 and 80,000 using
- * set-based inserts, ANALYZEs, then explains the statements the app runs — built by the same
- * functions the routes call, run as the app role inside a tenant transaction. Exits 1 when a
- * statement that must be index-served scans tickets or comments sequentially. The database is
- * dropped at the end unless KEEP=1.
+ * with 100,000 tickets (`--tickets N`) and two comments each, and organization B with 40,000 and
+ * 80,000 using set-based inserts, ANALYZEs, then explains the statements the app runs — built by
+ * the same functions the routes call, run as the app role inside a tenant transaction. Exits 1
+ * when a statement that must be index-served scans tickets or comments sequentially. The
+ * database is dropped at the end unless KEEP=1 or `--reuse`; `--reuse` also keeps a database
+ * already seeded with that many tickets (pending migrations are applied) instead of seeding
+ * again. `--db NAME` names the database (default aidly_explain), `--only WORD` explains only the
+ * cases whose name contains WORD.
  */
 import { CompiledQuery, sql } from 'kysely'
 import pg from 'pg'
@@ -27,23 +31,38 @@ import { buildSearchRanking, buildSearchRows } from '../src/server/modules/ticke
 import { buildStatsQuery } from '../src/server/modules/ticket-lists/ticket-stats.js'
 
 const SERVER = process.env.DATABASE_URL
-const DB_NAME = 'aidly_explain'
 
-/** The database to use: DATABASE_URL as given, or aidly_explain created on the local server. */
+/** The value after `--name` on the command line, if given. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`)
+  return at === -1 ? undefined : process.argv[at + 1]
+}
+
+const TICKETS = Number(option('tickets') ?? 100_000)
+const DB_NAME = option('db') ?? 'aidly_explain'
+const REUSE = process.argv.includes('--reuse')
+const ONLY = option('only')
+if (!Number.isSafeInteger(TICKETS) || TICKETS < 1000) throw new Error('--tickets must be a whole number ≥ 1000')
+if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error('--db must be a plain lower-case identifier')
+
+/** The database to use: DATABASE_URL as given, or DB_NAME created on the local server (kept as it is with --reuse). */
 async function prepareDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (SERVER) return { url: SERVER, drop: async () => {} }
   const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
   const client = new pg.Client({ connectionString: admin })
   await client.connect()
-  await client.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
-  await client.query(`CREATE DATABASE ${DB_NAME}`)
+  const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME])).rowCount === 1
+  if (!REUSE || !exists) {
+    await client.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
+    await client.query(`CREATE DATABASE ${DB_NAME}`)
+  }
   await client.end()
   const url = new URL(admin)
   url.pathname = `/${DB_NAME}`
   return {
     url: url.toString(),
     drop: async () => {
-      if (process.env.KEEP === '1') return
+      if (process.env.KEEP === '1' || REUSE) return
       const c = new pg.Client({ connectionString: admin })
       await c.connect()
       await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)
@@ -150,6 +169,37 @@ async function seedOrganization(db: Tx, name: string, tickets: number, commentsP
   return { id: tenantId, adminId, agentIds: people.map((p) => p.user_id), teamIds: teams.map((t) => t.id) }
 }
 
+/** Organization `name` as seeded by an earlier run, when it holds `tickets` tickets (for --reuse). */
+async function seededOrganization(db: Tx, name: string, tickets: number): Promise<Org | null> {
+  return withSystem(db, async (tx) => {
+    const org = await tx.selectFrom('organizations').select('id').where('name', '=', name).executeTakeFirst()
+    if (!org) return null
+    const { n } = await tx.selectFrom('tickets').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', org.id).executeTakeFirstOrThrow()
+    if (Number(n) !== tickets) return null
+    const admin = await tx.selectFrom('users').select('id').where('name', '=', `${name} admin`).executeTakeFirstOrThrow()
+    const people = await tx.selectFrom('memberships').select('user_id').where('tenant_id', '=', org.id).where('user_id', '<>', admin.id).orderBy('user_id').execute()
+    const teams = await tx.selectFrom('teams').select('id').where('tenant_id', '=', org.id).orderBy('id').execute()
+    return { id: org.id, adminId: admin.id, agentIds: people.map((p) => p.user_id), teamIds: teams.map((t) => t.id) }
+  })
+}
+
+/** Seeds both organizations (or, with --reuse, finds them seeded) and ANALYZEs. */
+async function seed(db: Tx): Promise<Org> {
+  const t0 = Date.now()
+  const seeded = REUSE ? await seededOrganization(db, 'Bench A', TICKETS) : null
+  if (seeded) {
+    console.log(`organization A: ${TICKETS.toLocaleString('en')} tickets, seeded earlier (--reuse)\n`)
+    return seeded
+  }
+  const a = await seedOrganization(db, 'Bench A', TICKETS, 2)
+  console.log(`organization A: ${TICKETS.toLocaleString('en')} tickets, ${(2 * TICKETS).toLocaleString('en')} comments (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  await seedOrganization(db, 'Bench B', 40_000, 2)
+  console.log(`organization B: 40,000 tickets, 80,000 comments (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  await sql`VACUUM ANALYZE`.execute(db)
+  console.log(`VACUUM ANALYZE done (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+  return a
+}
+
 function actorFor(org: Org, userId: string, roleKey: 'admin' | 'agent'): Actor {
   const role = BUILTIN_ROLES.find((r) => r.key === roleKey)!
   return {
@@ -220,16 +270,9 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: url, dataDir: '' })
   let failed = false
   try {
-    const t0 = Date.now()
     await migrateToLatest(database.db)
     console.log(`database ${new URL(url).pathname.slice(1)}: migrated`)
-    const a = await seedOrganization(database.db, 'Bench A', 100_000, 2)
-    console.log(`organization A: 100,000 tickets, 200,000 comments (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-    const b = await seedOrganization(database.db, 'Bench B', 40_000, 2)
-    console.log(`organization B: 40,000 tickets, 80,000 comments (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-    await sql`VACUUM ANALYZE`.execute(database.db)
-    console.log(`VACUUM ANALYZE done (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
-    void b
+    const a = await seed(database.db)
 
     const admin = actorFor(a, a.adminId, 'admin')
     const agentId = a.agentIds[0]!
@@ -282,9 +325,14 @@ async function main(): Promise<void> {
         build: async (tx) => list(admin, {}, { page: undefined, cursor: await cursorAtPage50(tx) })(tx),
       },
       { name: 'search "printer" (common word, admin)', build: search(admin, 'printer') },
+      { name: 'search "printer" (common word, agent, team scope)', build: search(agent, 'printer') },
       { name: 'search "zeppelin" (rare word, admin)', build: search(admin, 'zeppelin') },
       { name: 'search "zeppelin" (rare word, agent)', build: search(agent, 'zeppelin') },
+      { name: 'search "refund export" (two words, admin)', build: search(admin, 'refund export') },
+      { name: 'search "refund export" (two words, agent)', build: search(agent, 'refund export') },
+      { name: 'search "login color" (two common words never together)', build: search(admin, 'login color') },
       { name: 'search "TKT-004243" (number lookup)', build: search(admin, 'TKT-004243') },
+      { name: 'search "TKT-004243" (number lookup, agent)', build: search(agent, 'TKT-004243') },
       {
         name: 'stats (admin; one aggregate over all visible tickets)',
         scanOk: true,
@@ -293,12 +341,13 @@ async function main(): Promise<void> {
     ]
 
     const summary: string[] = []
-    for (const c of cases) {
+    for (const c of cases.filter((k) => !ONLY || k.name.includes(ONLY))) {
       await withTenant(database.db, { tenantId: a.id, userId: agentId }, async (tx) => {
         for (const { label, query } of await c.build(tx)) {
           await explain(tx, query) // warm the cache; the second run is reported
           const e = await explain(tx, query)
-          const seq = nodes(e.plan).filter((n) => n['Node Type'] === 'Seq Scan' && (n['Relation Name'] === 'tickets' || n['Relation Name'] === 'comments'))
+          // A branch the statement never ran (Actual Loops 0, e.g. search's fallback) costs nothing.
+          const seq = nodes(e.plan).filter((n) => n['Node Type'] === 'Seq Scan' && (n['Relation Name'] === 'tickets' || n['Relation Name'] === 'comments') && n['Actual Loops'] !== 0)
           const bad = seq.length > 0 && !c.scanOk
           if (bad) failed = true
           console.log(`■ ${c.name} — ${label}: ${e.execution.toFixed(2)} ms (planning ${e.planning.toFixed(2)} ms), ${blocks(e.plan)}${bad ? '  ✗ SEQ SCAN' : ''}`)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../app.js'
 import { addMember, createTestApp, registerOrg, type Session } from '../../../../test/helpers.js'
 import { api, newTeam } from '../tickets/test-support.js'
-import { markHighlights, parseTicketNumber } from './search-tickets.js'
+import { CANDIDATES, markHighlights, parseTicketNumber } from './search-tickets.js'
 import { contactOf, insertComment, insertTickets, minutesFromNow } from './test-fixtures.js'
 
 let app: App
@@ -59,6 +59,30 @@ describe('searching tickets', () => {
     for (const hit of res.json.data) {
       for (const html of [hit.highlight.subject, hit.highlight.excerpt]) expect(html.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/)
     }
+  })
+
+  // The description is told apart from the subject by the stored search vector's weights; a
+  // ticket found by its own text and by comments is one hit, counted once, in the ticket tier.
+  it('shows the matching comment when only the subject matches, and counts a ticket once however it matched', async () => {
+    const org = await registerOrg(app)
+    const [subjectOnly, both, commentOnly] = await insertTickets(app, org, [
+      { subject: 'Scanner offline', description: 'Nothing about it here', updated_at: minutesFromNow(-3) },
+      { subject: 'Paper jam', description: 'The scanner eats paper', updated_at: minutesFromNow(-2) },
+      { subject: 'Toner', description: 'Empty', updated_at: minutesFromNow(-1) },
+    ])
+    const reply = await insertComment(app, org, subjectOnly!.id, 'Restarted the scanner service')
+    await insertComment(app, org, both!.id, 'The scanner works again')
+    await insertComment(app, org, both!.id, 'Scanner confirmed fixed')
+    const onlyInComment = await insertComment(app, org, commentOnly!.id, 'Is the scanner related?')
+    const res = await search(org.token, 'scanner')
+    expect(res.json.data.map((t: any) => t.id)).toEqual([subjectOnly!.id, both!.id, commentOnly!.id])
+    expect(res.json.meta.total).toBe(3)
+    const [first, second, third] = res.json.data.map((t: any) => t.highlight)
+    expect(first).toMatchObject({ subject: '<mark>Scanner</mark> offline', matched_in: 'ticket', comment_id: reply })
+    expect(first.excerpt).toBe('Restarted the <mark>scanner</mark> service')
+    expect(second).toMatchObject({ matched_in: 'ticket', comment_id: null })
+    expect(second.excerpt).toContain('<mark>scanner</mark> eats paper')
+    expect(third).toMatchObject({ matched_in: 'comment', comment_id: onlyInComment })
   })
 
   it('finds internal notes for agents, never for customers or people who may not read them', async () => {
@@ -142,6 +166,24 @@ describe('searching tickets', () => {
     expect(subjects(await search(org.token, 'login', '&priority=high'))).toEqual(['Login problem 5', 'Login problem 3', 'Login problem 1'])
     expect((await search(org.token, 'login', '&priority=severe')).json.error.details[0].field).toBe('priority')
     expect((await search(org.token, 'login', '&sort=number')).statusCode).toBe(400)
+  })
+
+  // One word and several words find their candidates in different ways (newestTickets); both
+  // rank the CANDIDATES most recently updated matches and count those.
+  it('ranks the 1,000 most recently updated matches, for one word and for several', async () => {
+    const org = await registerOrg(app)
+    const made = await insertTickets(app, org, Array.from({ length: CANDIDATES + 5 }, (_, i) => ({
+      subject: `Alpha beta ${i}`, updated_at: minutesFromNow(-2000 + i),
+    })))
+    const newest = made[made.length - 1]!.id
+    for (const q of ['alpha', 'alpha beta', '"alpha beta"']) {
+      const first = await search(org.token, q, '&limit=100')
+      expect(first.json.meta, q).toEqual({ page: 1, limit: 100, total: CANDIDATES })
+      expect(first.json.data[0].id, q).toBe(newest)
+      const last = await search(org.token, q, '&limit=100&page=10')
+      expect(last.json.data.map((t: any) => t.subject).at(-1), q).toBe('Alpha beta 5')
+      expect((await search(org.token, q, '&limit=100&page=11')).json.data, q).toEqual([])
+    }
   })
 
   it('refuses an empty query', async () => {

@@ -41,16 +41,16 @@ function sourceFor(actor: Actor, input: CreateTicketInput): TicketSource {
 }
 
 /**
- * Takes the organization's next ticket number. The counter row stays locked until the
+ * Inserts into `tickets` with the organization's next ticket number, taken in the same statement
+ * (a data-modifying CTE): one round trip, and the counter row is locked from there until the
  * transaction ends, so concurrent creates take turns: numbers are unique, and gap-free among
- * committed tickets (a rolled-back create gives its number back). Taken last, to hold the lock
- * as briefly as possible.
+ * committed tickets (a rolled-back create gives its number back). Done last but for the history
+ * and event rows, to hold the lock as briefly as possible.
  */
-async function nextTicketNumber(tx: Tx, tenantId: string): Promise<number> {
-  const row = await tx.insertInto('ticket_counters').values({ tenant_id: tenantId, last_number: 1 })
+function withNextTicketNumber(tx: Tx, tenantId: string) {
+  return tx.with('next_number', (db) => db.insertInto('ticket_counters').values({ tenant_id: tenantId, last_number: 1 })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ last_number: sql`ticket_counters.last_number + 1` }))
-    .returning('last_number').executeTakeFirstOrThrow()
-  return Number(row.last_number)
+    .returning('last_number'))
 }
 
 async function customerRequester(tx: Tx, actor: Actor) {
@@ -88,11 +88,10 @@ export async function createTicket(tx: Tx, actor: Actor, input: CreateTicketInpu
 
   const stamps = timestampRules(status.category)
   const id = uuidv7()
-  const number = await nextTicketNumber(tx, tenantId)
-  await tx.insertInto('tickets').values({
+  const inserted = await withNextTicketNumber(tx, tenantId).insertInto('tickets').values({
     tenant_id: tenantId,
     id,
-    number,
+    number: sql<number>`(SELECT last_number FROM next_number)`,
     subject,
     description_html: description.html,
     description_text: description.text,
@@ -110,7 +109,8 @@ export async function createTicket(tx: Tx, actor: Actor, input: CreateTicketInpu
     resolved_at: stamps.resolved_at === 'now_if_null' ? sql<string>`now()` : null,
     closed_at: stamps.closed_at === 'now_if_null' ? sql<string>`now()` : null,
     created_by: actor.userId,
-  }).execute()
+  }).returning('number').executeTakeFirstOrThrow()
+  const number = Number(inserted.number)
   await recordHistory(tx, actor, id, [{ field: 'created', old_value: null, new_value: { number, subject, status: { id: status.id, name: status.name, category: status.category } } }])
   await emit(tx, tenantId, 'ticket.created', { ticket_id: id, number, actor_id: actor.userId, assignee_id: assigneeId })
   return reloadTicket(tx, id)
