@@ -15,7 +15,7 @@ export const databaseUrl = (): string => inject('databaseUrl')
 
 /** A fresh app on the run's database (in-memory PGlite per app, or the run's PostgreSQL database). */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<App> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AIDLY_DEMO: '0', AIDLY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aidly-test-')) }, {
+  const config = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', AIDLY_DEMO: '0', AIDLY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aidly-test-')) }, {
     databaseUrl: databaseUrl(),
     secret: 'test-secret-that-is-long-enough-for-aidly-0123456789',
     ...overrides,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src/server/app.js'
-import { withSystem } from '../../src/server/platform/db/tenant.js'
+import { withSystem, withTenantRead } from '../../src/server/platform/db/tenant.js'
 import { sql } from 'kysely'
 import { tmpdir } from 'node:os'
 import pg from 'pg'
@@ -69,6 +69,43 @@ const haveServer = await serverReachable()
 if (!haveServer && process.env.CI === 'true') throw new Error(`CI needs PostgreSQL at ${serverUrl}`)
 
 describe.skipIf(!haveServer)('the connection pool on a PostgreSQL server', () => {
+  it('keeps a read\'s tenant frame on its connection only for reads of the same person, never for other work', async () => {
+    // One connection, so every step below lands on the connection the previous one left framed.
+    const database = await openDatabase({ databaseUrl: serverUrl, dataDir: tmpdir(), poolSize: 1 })
+    const db = database.db
+    await sql`DO $$ BEGIN CREATE ROLE aidly_app NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`.execute(db)
+    const who = async (q: typeof db) => (await sql<{ tenant: string; role: string }>`SELECT current_setting('app.tenant_id', true) AS tenant, current_user AS role`.execute(q)).rows[0]
+    const [a, b, user] = ['01900000-0000-7000-8000-00000000000a', '01900000-0000-7000-8000-00000000000b', '01900000-0000-7000-8000-0000000000c1']
+    try {
+      let late: Promise<unknown> = Promise.resolve()
+      expect(await withTenantRead(db, { tenantId: a, userId: user }, async (tx) => {
+        // Work a read leaves behind runs after it, outside its frame.
+        late = new Promise((resolve) => setTimeout(() => resolve(who(db)), 20))
+        return who(tx)
+      })).toEqual({ tenant: a, role: 'aidly_app' })
+      expect(await late).toMatchObject({ role: expect.not.stringMatching(/^aidly_app$/) })
+      expect((await who(db))!.role).not.toBe('aidly_app')
+      expect(await withTenantRead(db, { tenantId: a, userId: user }, (tx) => who(tx))).toEqual({ tenant: a, role: 'aidly_app' })
+      expect(await withSystem(db, (tx) => who(tx))).toMatchObject({ tenant: '' })
+      expect((await withSystem(db, (tx) => who(tx)))!.role).not.toBe('aidly_app')
+      expect(await withTenantRead(db, { tenantId: a, userId: user }, (tx) => who(tx))).toEqual({ tenant: a, role: 'aidly_app' })
+      expect(await withTenantRead(db, { tenantId: b, userId: null }, (tx) => who(tx))).toEqual({ tenant: b, role: 'aidly_app' })
+      // A transaction that resets the frame with its BEGIN and then rolls back takes the reset with it.
+      await expect(withSystem(db, async (tx) => { await who(tx); throw new Error('changed my mind') })).rejects.toThrow('changed my mind')
+      expect((await who(db))!.role).not.toBe('aidly_app')
+      expect(await withTenantRead(db, { tenantId: a, userId: user }, (tx) => who(tx))).toEqual({ tenant: a, role: 'aidly_app' })
+      await expect(withSystem(db, async (tx) => { await sql`SELECT ${1}::int`.execute(tx); throw new Error('again') })).rejects.toThrow('again')
+      expect(await withSystem(db, (tx) => who(tx))).toMatchObject({ tenant: '' })
+      expect((await withSystem(db, (tx) => who(tx)))!.role).not.toBe('aidly_app')
+      // A failed read leaves the frame unknown; the next use sets what it needs again.
+      await expect(withTenantRead(db, { tenantId: a, userId: user }, (tx) => sql`SELECT 1/0`.execute(tx))).rejects.toThrow(/division by zero/)
+      expect(await withTenantRead(db, { tenantId: b, userId: null }, (tx) => who(tx))).toEqual({ tenant: b, role: 'aidly_app' })
+      expect((await who(db))!.role).not.toBe('aidly_app')
+    } finally {
+      await database.close()
+    }
+  })
+
   it('keeps serving after the server ends an idle connection (a restart, a failover, pg_terminate_backend)', async () => {
     const reported: Error[] = []
     const database = await openDatabase({ databaseUrl: serverUrl, dataDir: tmpdir(), poolSize: 3, onIdleError: (error) => reported.push(error) })

@@ -7,7 +7,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/engine.js'
 import type { FileStore } from './files.js'
 import type { Tx } from './db/schema.js'
-import { withTenant } from './db/tenant.js'
+import { withTenant, withTenantRead } from './db/tenant.js'
 import type { Mailer } from './mailer.js'
 import { trackEmits, type OutboxDispatcher } from './outbox.js'
 import type { RateLimiter } from './rate-limit.js'
@@ -58,6 +58,11 @@ export async function tenantTx<T>(ctx: AppContext, actor: Actor, fn: (tx: Tx) =>
   const { result, emitted } = await trackEmits(() => withTenant(ctx.db, { tenantId: actor.tenantId, userId: actor.userId }, fn))
   if (emitted) ctx.outbox.nudge()
   return result
+}
+
+/** A read-only unit of work in the actor's organization (withTenantRead): no locks, no writes, no events. */
+export function tenantRead<T>(ctx: AppContext, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTenantRead(ctx.db, { tenantId: actor.tenantId, userId: actor.userId }, fn)
 }
 
 declare module 'fastify' {

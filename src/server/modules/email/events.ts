@@ -10,6 +10,8 @@ import { queueTicketMail } from './outbound.js'
  */
 async function mailStaffReply(ctx: AppContext, tx: Tx, tenantId: string, payload: Record<string, unknown>): Promise<void> {
   if (payload.is_internal) return
+  // A reply that came in by email from a non-staff sender has no author user (see process-inbound.ts): nothing to read.
+  if (payload.source === 'email' && !payload.actor_id) return
   const commentId = String(payload.comment_id)
   const ticketId = String(payload.ticket_id)
   const comment = await tx.selectFrom('comments as c')

@@ -75,6 +75,35 @@ describe('a new message', () => {
     expect(stored.rawPayload.equals(raw)).toBe(true)
   })
 
+  it('is stored and answered 202 when processing fails, then processed once by the worker', async () => {
+    const admin = await registerOrg(app)
+    const category = await call(app, 'POST', '/api/v1/ticket-categories', { token: admin.token, body: { name: `Orders ${rid()}` } })
+    expect(category.statusCode, category.body).toBe(201)
+    const categoryId = (category.json.data as any).id as string
+    const box = await addMailbox(app, admin, { default_category_id: categoryId })
+    const setActive = (active: boolean) => withTenant(app.ctx.db, { tenantId: admin.tenantId }, (tx) => tx.updateTable('ticket_categories')
+      .set({ is_active: active }).where('tenant_id', '=', admin.tenantId).where('id', '=', categoryId).execute())
+    // The mailbox's default category is no longer in use: opening the ticket fails.
+    await setActive(false)
+    const raw = rawMail({ from: uniqueEmail('c'), to: box.address, subject: 'Kept despite a failure' })
+    const res = await postInbound(app, admin.token, raw)
+    expect(res.statusCode, res.body).toBe(202)
+    expect(res.data).toMatchObject({ status: 'received', outcome: 'queued', ticket_id: null })
+    const waiting = (await call(app, 'GET', '/api/v1/email/messages?direction=inbound', { token: admin.token })).json.data as any[]
+    expect(waiting).toEqual([expect.objectContaining({ id: res.data.id, status: 'received', account_id: box.id })])
+    const stored = await app.inject({ method: 'GET', url: `/api/v1/email/messages/${res.data.id}/raw`, headers: { authorization: `Bearer ${admin.token}` } })
+    expect(stored.rawPayload.equals(raw)).toBe(true)
+
+    await setActive(true)
+    await drainEmail(app.ctx, { tenantId: admin.tenantId })
+    const done = (await call(app, 'GET', '/api/v1/email/messages?direction=inbound', { token: admin.token })).json.data as any[]
+    expect(done).toEqual([expect.objectContaining({ id: res.data.id, status: 'processed', outcome: 'ticket_created' })])
+    const opened = await ticket(admin, done[0].ticket_id)
+    expect(opened).toMatchObject({ subject: 'Kept despite a failure', category: { id: categoryId } })
+    const tickets = await withTenant(app.ctx.db, { tenantId: admin.tenantId }, (tx) => tx.selectFrom('tickets').select('id').execute())
+    expect(tickets).toHaveLength(1)
+  })
+
   it('routes by Delivered-To and plus-addresses, and waits in the unrouted queue when no mailbox matches', async () => {
     const admin = await registerOrg(app)
     const box = await addMailbox(app, admin)

@@ -9,7 +9,7 @@ import { loadVisibleTicket } from '../tickets/present.js'
 import { assertNotMerged } from '../conversation/add-comment.js'
 import { saveParts } from './body.js'
 import { parseMail } from './parse.js'
-import { addEmailComment, type InboundResult } from './process-inbound.js'
+import { assignToTicket, type InboundResult } from './process-inbound.js'
 import type { MessageOut, MessagesQueryIn } from './schemas.js'
 
 type MessageRow = Selectable<EmailMessagesTable>
@@ -96,11 +96,8 @@ export async function assignUnrouted(ctx: AppContext, actor: Actor, id: string, 
     assertUnrouted(row)
     const ticket = await loadVisibleTicket(tx, actor, ticketId)
     assertNotMerged(ticket)
-    const d = await addEmailComment({ ctx, tx, actor, row, mail, raw, parts, skipped }, ticket.id)
-    await tx.updateTable('email_messages').set({
-      status: 'processed', outcome: 'comment_added', reason: 'assigned by hand', ticket_id: d.ticketId, comment_id: d.commentId, processed_at: sql`now()`,
-    }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute()
+    const result = await assignToTicket({ ctx, tx, actor, row, mail, raw, parts, skipped }, ticket)
     await recordAudit(tx, actor, 'email.assigned', 'email_message', id, { ticket_id: ticket.id }, ip ?? null)
-    return { id, status: 'processed', outcome: 'comment_added', reason: 'assigned by hand', ticket_id: d.ticketId, comment_id: d.commentId }
+    return result
   })
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type CommonTableExpressionFactory, type Compilable, type QueryCreator } from 'kysely'
 import { systemActor, type Actor } from '../../platform/auth/actor.js'
 import type { AppContext } from '../../platform/context.js'
-import type { EmailOutcome, EmailStatus, Tx } from '../../platform/db/schema.js'
+import type { DB, EmailOutcome, EmailStatus, Tx } from '../../platform/db/schema.js'
 import { withTenant } from '../../platform/db/tenant.js'
 import { uuidv7 } from '../../platform/ids.js'
 import { emit } from '../../platform/outbox.js'
@@ -9,10 +9,13 @@ import { findOrCreateContact } from '../contacts/find-or-create.js'
 import { reopenForCustomer } from '../conversation/add-comment.js'
 import { createTicket } from '../tickets/create-ticket.js'
 import { recordHistory } from '../tickets/history.js'
+import type { TicketRow } from '../tickets/present.js'
 import { reloadTicket } from '../tickets/ticket-writes.js'
 import { saveParts, visibleBody, type SavedPart } from './body.js'
 import { classifyMessage } from './classify.js'
-import { queueAcknowledgement } from './outbound.js'
+import { loadFacts, type InboundFacts, type MailboxFacts } from './facts.js'
+import { inboundRow, pickAccount, readInbound, storeInbound, type Intake, type MailboxRef, type ReadInbound } from './intake.js'
+import { acknowledgementRow, type MailTicket } from './outbound.js'
 import { parseMail, type InboundMail } from './parse.js'
 import { findThread } from './thread.js'
 
@@ -28,7 +31,13 @@ export interface InboundResult {
 
 /** Categories in which a reply no longer continues the ticket: it opens a new one. */
 const FINISHED = new Set(['closed', 'cancelled'])
-const SENDER_WINDOW_MINUTES = 10
+
+/**
+ * A write a decision leaves for the end of the transaction: it goes out in one statement with the
+ * message's own row, as a data-modifying CTE, so that the writes after a ticket number is taken
+ * cost one round trip while its counter row is locked.
+ */
+type Write = CommonTableExpressionFactory<DB, `w${number}`>
 
 interface Decision {
   status: EmailStatus
@@ -36,27 +45,42 @@ interface Decision {
   reason: string | null
   ticketId: string | null
   commentId: string | null
+  writes?: Write[]
 }
 
 const drop = (reason: string, ticketId: string | null = null): Decision =>
   ({ status: 'dropped', outcome: 'dropped', reason, ticketId, commentId: null })
+const unrouted = (reason: string): Decision => ({ status: 'unrouted', outcome: null, reason, ticketId: null, commentId: null })
 
 function resultOf(id: string, d: { status: EmailStatus; outcome: EmailOutcome | null; reason: string | null; ticket_id: string | null; comment_id: string | null }): InboundResult {
   const outcome = d.outcome ?? (d.status === 'received' ? 'queued' : 'unrouted')
   return { id, status: d.status, outcome, reason: d.reason, ticket_id: d.ticket_id, comment_id: d.comment_id }
 }
 
-async function insertParts(tx: Tx, tenantId: string, ticketId: string, commentId: string | null, parts: SavedPart[]): Promise<void> {
-  if (!parts.length) return
-  await tx.insertInto('attachments').values(parts.map((p) => ({
+/** What a decision sets on the message's row. */
+function outcomeColumns(d: Decision) {
+  return { status: d.status, outcome: d.outcome, reason: d.reason?.slice(0, 1000) ?? null, ticket_id: d.ticketId, comment_id: d.commentId }
+}
+
+/** Runs the decision's writes and `message` (the write of the message's own row) as one statement. */
+async function saveOutcome(tx: Tx, d: Decision, message: (db: QueryCreator<DB>) => Compilable & { execute(): Promise<unknown> }): Promise<void> {
+  let db: QueryCreator<DB> = tx
+  // The CTEs are written, never read: the statement's view of the schema stays DB.
+  for (const [i, write] of (d.writes ?? []).entries()) db = db.with(`w${i}`, write) as unknown as QueryCreator<DB>
+  await message(db).execute()
+}
+
+function partsWrite(tenantId: string, ticketId: string, commentId: string | null, parts: SavedPart[]): Write[] {
+  if (!parts.length) return []
+  return [(db) => db.insertInto('attachments').values(parts.map((p) => ({
     tenant_id: tenantId, id: p.id, ticket_id: ticketId, comment_id: commentId, file_key: p.key, filename: p.filename,
     content_type: p.contentType, size_bytes: p.size, is_inline: p.inline, content_id: p.contentId, uploaded_by: null,
-  }))).execute()
+  })))]
 }
 
 /** Addresses copied on the message that are neither ours nor the requester's: kept on the ticket. */
-async function ccToKeep(tx: Tx, mail: InboundMail, requesterEmail: string | null): Promise<string[]> {
-  const ours = new Set((await tx.selectFrom('email_accounts').select('address').execute()).map((r) => r.address))
+function ccToKeep(mail: InboundMail, requesterEmail: string | null, accounts: readonly MailboxRef[]): string[] {
+  const ours = new Set(accounts.map((a) => a.address))
   const sender = mail.from?.address
   return [...new Set([...mail.to, ...mail.cc].map((a) => a.address))]
     .filter((a) => !ours.has(a) && a !== requesterEmail && a !== sender && !/^(mailer-daemon|postmaster|no-?reply)@/.test(a))
@@ -84,16 +108,6 @@ async function recordBounce(tx: Tx, actor: Actor, originalId: string | null, rec
   return ticketId
 }
 
-async function senderOverLimit(tx: Tx, tenantId: string, sender: string, selfId: string, limit: number): Promise<boolean> {
-  const row = await tx.selectFrom('email_messages').select(sql<number>`count(*)::int`.as('n'))
-    .where('tenant_id', '=', tenantId).where('direction', '=', 'inbound').where('from_address', '=', sender)
-    .where('id', '!=', selfId)
-    .where('received_at', '>', sql<string>`now() - make_interval(mins => ${SENDER_WINDOW_MINUTES})`)
-    .where('status', 'in', ['processed', 'dropped'])
-    .executeTakeFirstOrThrow()
-  return row.n >= limit
-}
-
 export interface Work {
   ctx: AppContext
   tx: Tx
@@ -103,39 +117,67 @@ export interface Work {
   raw: Buffer
   parts: SavedPart[]
   skipped: string[]
+  facts: InboundFacts
 }
 
-/** The message as a reply on an existing ticket: a public comment by its sender, reopening the ticket if it waited on them. */
-export async function addEmailComment(w: Work, ticketId: string): Promise<Decision> {
-  const { tx, actor, mail } = w
+/**
+ * The message as a reply on an existing ticket (as read before this call): a public comment by
+ * its sender, reopening the ticket if it waited on them. The ticket is locked first.
+ */
+async function addEmailComment(w: Work, ticket: TicketRow): Promise<Decision> {
+  const { tx, actor, mail, facts } = w
   const tenantId = actor.tenantId
-  const ticket = await reloadTicket(tx, ticketId)
-  await tx.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).where('id', '=', ticketId).forNoKeyUpdate().execute()
+  await tx.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).where('id', '=', ticket.id).forNoKeyUpdate().execute()
   const sender = mail.from!
-  const staff = await tx.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id')
-    .innerJoin('roles as r', (j) => j.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
-    .select('u.id').where('m.tenant_id', '=', tenantId).where(sql<string>`lower(u.email)`, '=', sender.address)
-    .where('r.kind', '=', 'staff').where('m.is_active', '=', true).executeTakeFirst()
-  const contact = staff ? null : await findOrCreateContact(tx, tenantId, { email: sender.address, name: sender.name || null })
+  const staffId = facts.staffId
+  const contact = staffId ? null : await findOrCreateContact(tx, tenantId, { email: sender.address, name: sender.name || null })
   const body = visibleBody(mail, w.parts, w.skipped)
   const commentId = uuidv7()
-  await tx.insertInto('comments').values({
-    tenant_id: tenantId, id: commentId, ticket_id: ticketId, author_user_id: staff?.id ?? null, author_contact_id: contact?.id ?? null,
-    body_html: body.html, body_text: body.text, is_internal: false, source: 'email', mentions: [],
-  }).execute()
-  await insertParts(tx, tenantId, ticketId, commentId, w.parts)
-  if (!staff) await reopenForCustomer(tx, actor, ticket)
-  const cc = await ccToKeep(tx, mail, ticket.requester_email?.toLowerCase() ?? null)
-  await tx.updateTable('tickets')
-    .set({ updated_at: sql`now()`, last_activity_at: sql`now()`, cc_emails: sql`ARRAY(SELECT DISTINCT unnest(cc_emails || ${sql.val(cc)}::text[]))` })
-    .where('tenant_id', '=', tenantId).where('id', '=', ticketId).execute()
-  await emit(tx, tenantId, 'comment.added', { ticket_id: ticketId, comment_id: commentId, is_internal: false, actor_id: staff?.id ?? null, source: 'email' })
-  return { status: 'processed', outcome: 'comment_added', reason: null, ticketId, commentId }
+  if (!staffId) await reopenForCustomer(tx, actor, ticket)
+  const cc = ccToKeep(mail, ticket.requester_email?.toLowerCase() ?? null, facts.accounts)
+  await emit(tx, tenantId, 'comment.added', { ticket_id: ticket.id, comment_id: commentId, is_internal: false, actor_id: staffId, source: 'email' })
+  return {
+    status: 'processed', outcome: 'comment_added', reason: null, ticketId: ticket.id, commentId,
+    writes: [
+      (db) => db.insertInto('comments').values({
+        tenant_id: tenantId, id: commentId, ticket_id: ticket.id, author_user_id: staffId, author_contact_id: contact?.id ?? null,
+        body_html: body.html, body_text: body.text, is_internal: false, source: 'email', mentions: [],
+      }),
+      ...partsWrite(tenantId, ticket.id, commentId, w.parts),
+      (db) => db.updateTable('tickets')
+        .set({ updated_at: sql`now()`, last_activity_at: sql`now()`, cc_emails: sql`ARRAY(SELECT DISTINCT unnest(cc_emails || ${sql.val(cc)}::text[]))` })
+        .where('tenant_id', '=', tenantId).where('id', '=', ticket.id),
+    ],
+  }
+}
+
+/**
+ * An unrouted message assigned by hand to a ticket the actor can see (read by the caller): it
+ * becomes a reply from its sender there, with its attachments, exactly as if it had threaded by itself.
+ */
+export async function assignToTicket(w: Omit<Work, 'facts'>, ticket: TicketRow): Promise<InboundResult> {
+  const { tx, actor, row } = w
+  const facts = await loadFacts(tx, actor.tenantId, w.mail, row, w.ctx.config.mailSenderLimit)
+  const decision = { ...await addEmailComment({ ...w, facts }, ticket), reason: 'assigned by hand' }
+  await saveOutcome(tx, decision, (db) => db.updateTable('email_messages').set({ ...outcomeColumns(decision), processed_at: sql`now()` })
+    .where('tenant_id', '=', actor.tenantId).where('id', '=', row.id))
+  return resultOf(row.id, outcomeColumns(decision))
+}
+
+/** The requester's email status for the acknowledgement: known when the requester is the sender's contact as read with the facts. */
+async function requesterEmailStatus(w: Work, ticket: TicketRow): Promise<'ok' | 'bouncing' | null> {
+  const known = w.facts.senderContact
+  if (known && known.id === ticket.requester_id) return known.email_status
+  if (!ticket.requester_id) return null
+  const row = await w.tx.selectFrom('contacts').select('email_status')
+    .where('tenant_id', '=', w.actor.tenantId).where('id', '=', ticket.requester_id).executeTakeFirst()
+  return row?.email_status ?? null
 }
 
 /** The message as a new ticket from its sender, with the mailbox's defaults, and an acknowledgement queued. */
-async function openEmailTicket(w: Work, account: { id: string; default_team_id: string | null; default_priority: string | null; default_category_id: string | null }): Promise<Decision> {
-  const { tx, actor, mail } = w
+async function openEmailTicket(w: Work, account: MailboxFacts): Promise<Decision> {
+  const { tx, actor, mail, facts } = w
+  const tenantId = actor.tenantId
   const sender = mail.from!
   const body = visibleBody(mail, w.parts, w.skipped)
   const ticket = await createTicket(tx, actor, {
@@ -147,24 +189,30 @@ async function openEmailTicket(w: Work, account: { id: string; default_team_id: 
     ...(account.default_team_id ? { team_id: account.default_team_id } : {}),
     ...(account.default_category_id ? { category_id: account.default_category_id } : {}),
   })
-  await insertParts(tx, actor.tenantId, ticket.id, null, w.parts)
-  // Linked now so that the acknowledgement's In-Reply-To names this message.
-  await tx.updateTable('email_messages').set({ ticket_id: ticket.id }).where('tenant_id', '=', actor.tenantId).where('id', '=', w.row.id).execute()
-  const cc = await ccToKeep(tx, mail, sender.address)
-  await tx.updateTable('tickets').set({ cc_emails: cc, email_account_id: account.id })
-    .where('tenant_id', '=', actor.tenantId).where('id', '=', ticket.id).execute()
-  await queueAcknowledgement(w.ctx, tx, actor.tenantId, ticket.id)
-  return { status: 'processed', outcome: 'ticket_created', reason: null, ticketId: ticket.id, commentId: null }
+  const cc = ccToKeep(mail, sender.address, facts.accounts)
+  const mailTicket: MailTicket = {
+    ...ticket, cc_emails: cc, email_account_id: account.id, org_name: facts.orgName,
+    requester_email_status: await requesterEmailStatus(w, ticket),
+  }
+  // Linked to this message (its row is written with the ticket id) so that the acknowledgement's In-Reply-To names it.
+  const ack = acknowledgementRow(w.ctx, tenantId, facts.acknowledgement, mailTicket, facts.accounts, w.row.message_id)
+  return {
+    status: 'processed', outcome: 'ticket_created', reason: null, ticketId: ticket.id, commentId: null,
+    writes: [
+      ...partsWrite(tenantId, ticket.id, null, w.parts),
+      (db) => db.updateTable('tickets').set({ cc_emails: cc, email_account_id: account.id })
+        .where('tenant_id', '=', tenantId).where('id', '=', ticket.id),
+      // Queued after the message it answers was received (at now(), this transaction's start):
+      // threads are ordered by received_at, and the acknowledgement is the later of the two.
+      ...(ack ? [(db: QueryCreator<DB>) => db.insertInto('email_messages').values({ ...ack, received_at: sql`clock_timestamp()` })] : []),
+    ],
+  }
 }
 
 async function decide(w: Work): Promise<Decision> {
-  const { tx, actor, mail, row, ctx } = w
+  const { tx, actor, mail, row, ctx, facts } = w
   const tenantId = actor.tenantId
-  const earlier = await tx.selectFrom('email_messages').select(['ticket_id'])
-    .where('tenant_id', '=', tenantId).where('message_id', '=', row.message_id).where('id', '!=', row.id)
-    .where((eb) => eb.or([eb('outcome', 'in', ['ticket_created', 'comment_added']), eb('direction', '=', 'outbound')]))
-    .orderBy('received_at').limit(1).executeTakeFirst()
-  if (earlier) return { status: 'processed', outcome: 'duplicate', reason: null, ticketId: earlier.ticket_id, commentId: null }
+  if (facts.earlier) return { status: 'processed', outcome: 'duplicate', reason: null, ticketId: facts.earlier.ticket_id, commentId: null }
 
   const kind = classifyMessage(mail.parsed, w.raw)
   if (kind.kind === 'bounce') {
@@ -172,27 +220,26 @@ async function decide(w: Work): Promise<Decision> {
     return drop(`bounce: ${kind.reason}`, ticketId)
   }
   if (kind.kind === 'auto_reply') return drop(`auto_reply: ${kind.reason}`)
-  if (!row.account_id) return { status: 'unrouted', outcome: null, reason: 'no_matching_mailbox', ticketId: null, commentId: null }
-  const account = await tx.selectFrom('email_accounts').select(['id', 'address', 'auto_create', 'default_team_id', 'default_priority', 'default_category_id'])
-    .where('tenant_id', '=', tenantId).where('id', '=', row.account_id).executeTakeFirst()
-  if (!account) return { status: 'unrouted', outcome: null, reason: 'no_matching_mailbox', ticketId: null, commentId: null }
+  const account = row.account_id ? facts.accounts.find((a) => a.id === row.account_id) : undefined
+  if (!account) return unrouted('no_matching_mailbox')
   const sender = mail.from?.address
-  if (!sender) return { status: 'unrouted', outcome: null, reason: 'no_sender', ticketId: null, commentId: null }
-  const ours = await tx.selectFrom('email_accounts').select('id').where('tenant_id', '=', tenantId).where('address', '=', sender).executeTakeFirst()
-  if (ours) return drop('loop: sent from one of our own mailboxes')
-  const known = await tx.selectFrom('contacts').select(['is_blocked']).where('tenant_id', '=', tenantId)
-    .where('deleted_at', 'is', null).where(sql<string>`lower(email)`, '=', sender).executeTakeFirst()
-  if (known?.is_blocked) return drop('blocked_sender')
-  if (await senderOverLimit(tx, tenantId, sender, row.id, ctx.config.mailSenderLimit)) return drop('rate_limited: too many messages from this sender')
+  if (!sender) return unrouted('no_sender')
+  if (facts.accounts.some((a) => a.address === sender)) return drop('loop: sent from one of our own mailboxes')
+  if (facts.senderContact?.is_blocked) return drop('blocked_sender')
+  if (facts.senderRecent >= ctx.config.mailSenderLimit) return drop('rate_limited: too many messages from this sender')
 
-  const prefix = (await tx.selectFrom('organizations').select('ticket_prefix').where('id', '=', tenantId).executeTakeFirstOrThrow()).ticket_prefix
-  const thread = await findThread(tx, ctx.emailTokenKey, tenantId, prefix, mail)
+  const thread = await findThread(tx, ctx.emailTokenKey, tenantId, facts.ticketPrefix, mail, facts.referenced)
   if (thread) {
     const ticket = await reloadTicket(tx, thread.ticketId)
-    if (!FINISHED.has(ticket.status_category)) return addEmailComment(w, thread.ticketId)
+    if (!FINISHED.has(ticket.status_category)) return addEmailComment(w, ticket)
   }
-  if (!account.auto_create) return { status: 'unrouted', outcome: null, reason: 'auto_create_off', ticketId: null, commentId: null }
+  if (!account.auto_create) return unrouted('auto_create_off')
   return openEmailTicket(w, account)
+}
+
+/** Serializes the processing of messages with the same Message-ID in an organization: the second one sees the first's outcome. */
+async function lockMessageId(tx: Tx, tenantId: string, messageId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${messageId}`}, 0))`.execute(tx)
 }
 
 /**
@@ -202,27 +249,62 @@ async function decide(w: Work): Promise<Decision> {
  * neither lose nor duplicate anything. Messages with the same Message-ID are serialized by an
  * advisory lock; the second one is a `duplicate`.
  */
-export async function processInbound(ctx: AppContext, tenantId: string, id: string, parsed?: InboundMail | null): Promise<InboundResult> {
+export async function processInbound(ctx: AppContext, tenantId: string, id: string): Promise<InboundResult> {
   const head = await withTenant(ctx.db, { tenantId }, (tx) => tx.selectFrom('email_messages')
     .select(['id', 'status', 'outcome', 'reason', 'ticket_id', 'comment_id', 'raw_key', 'account_id', 'message_id'])
     .where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow())
   if (head.status !== 'received') return resultOf(id, head)
   const raw = head.raw_key ? await ctx.files.get(head.raw_key) : null
   if (!raw) throw new Error(`raw message ${id} is missing from the file store`)
-  const mail = parsed ?? await parseMail(raw)
+  const mail = await parseMail(raw)
   const { parts, skipped } = await saveParts(ctx.files, mail, ctx.config.attachmentMaxBytes)
 
   return withTenant(ctx.db, { tenantId }, async (tx) => {
     const row = await tx.selectFrom('email_messages').select(['id', 'status', 'outcome', 'reason', 'ticket_id', 'comment_id', 'account_id', 'message_id'])
       .where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirstOrThrow()
     if (row.status !== 'received') return resultOf(id, row)
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${row.message_id}`}, 0))`.execute(tx)
-    const decision = await decide({ ctx, tx, actor: systemActor(tenantId), row, mail, raw, parts, skipped })
-    const done = await tx.updateTable('email_messages').set({
-      status: decision.status, outcome: decision.outcome, reason: decision.reason?.slice(0, 1000) ?? null,
-      ticket_id: decision.ticketId, comment_id: decision.commentId, processed_at: sql`now()`, locked_until: null, last_error: null,
-    }).where('tenant_id', '=', tenantId).where('id', '=', id)
-      .returning(['status', 'outcome', 'reason', 'ticket_id', 'comment_id']).executeTakeFirstOrThrow()
-    return resultOf(id, done)
+    await lockMessageId(tx, tenantId, row.message_id)
+    const facts = await loadFacts(tx, tenantId, mail, row, ctx.config.mailSenderLimit)
+    const decision = await decide({ ctx, tx, actor: systemActor(tenantId), row, mail, raw, parts, skipped, facts })
+    await saveOutcome(tx, decision, (db) => db.updateTable('email_messages')
+      .set({ ...outcomeColumns(decision), processed_at: sql`now()`, locked_until: null, last_error: null })
+      .where('tenant_id', '=', tenantId).where('id', '=', id))
+    return resultOf(id, outcomeColumns(decision))
+  })
+}
+
+/**
+ * Takes in a message delivered by HTTP: stores it and processes it in one transaction, so a
+ * message that is processed at once is written once, with its outcome. When processing fails,
+ * that transaction rolls back and the message is stored on its own (status `received`), for the
+ * worker to retry: `failure` says why. An unreadable message is stored as unrouted.
+ */
+export async function receiveInbound(ctx: AppContext, intake: Intake): Promise<{ result: InboundResult; failure?: unknown }> {
+  const read = await readInbound(ctx, intake.raw)
+  const id = uuidv7()
+  const { mail } = read
+  if (mail) {
+    try {
+      return { result: await storeProcessed(ctx, intake, read, mail, id) }
+    } catch (failure) {
+      const stored = await storeInbound(ctx, intake, undefined, read, id)
+      return { result: resultOf(id, { status: stored.status, outcome: null, reason: stored.reason, ticket_id: null, comment_id: null }), failure }
+    }
+  }
+  const stored = await storeInbound(ctx, intake, undefined, read, id)
+  return { result: resultOf(id, { status: stored.status, outcome: null, reason: stored.reason, ticket_id: null, comment_id: null }) }
+}
+
+async function storeProcessed(ctx: AppContext, intake: Intake, read: ReadInbound, mail: InboundMail, id: string): Promise<InboundResult> {
+  const { tenantId } = intake
+  const { parts, skipped } = await saveParts(ctx.files, mail, ctx.config.attachmentMaxBytes)
+  return withTenant(ctx.db, { tenantId }, async (tx) => {
+    await lockMessageId(tx, tenantId, mail.messageId)
+    const facts = await loadFacts(tx, tenantId, mail, { id, message_id: mail.messageId }, ctx.config.mailSenderLimit)
+    const stored = inboundRow(intake, read, id, intake.accountId ?? pickAccount(facts.accounts, mail))
+    const row = { id, account_id: stored.account_id, message_id: stored.message_id }
+    const decision = await decide({ ctx, tx, actor: systemActor(tenantId), row, mail, raw: intake.raw, parts, skipped, facts })
+    await saveOutcome(tx, decision, (db) => db.insertInto('email_messages').values({ ...stored, ...outcomeColumns(decision), processed_at: sql`now()` }))
+    return resultOf(id, outcomeColumns(decision))
   })
 }

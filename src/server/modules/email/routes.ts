@@ -9,9 +9,8 @@ import { createAccount, deleteAccount, getAccount, listAccounts, loadAccount, up
 import { testConnections } from './connections.js'
 import { registerEmailEvents } from './events.js'
 import { MailboxWatcher, syncAccount } from './imap.js'
-import { storeInbound } from './intake.js'
 import { assignUnrouted, discardUnrouted, listMessages, loadMessage, presentMessage, retryUnrouted, ticketMessages } from './messages.js'
-import { processInbound } from './process-inbound.js'
+import { processInbound, receiveInbound } from './process-inbound.js'
 import {
   AccountSchema, AssignUnroutedBody, ConnectionTestSchema, CreateAccountBody, InboundQuery, InboundResultSchema, MessageSchema, MessagesQuery,
   SyncResultSchema, TemplateKeyParams, TemplateSchema, UnroutedQuery, UpdateAccountBody, UpdateTemplateBody,
@@ -132,16 +131,13 @@ const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (type !== 'message/rfc822' && type !== 'text/plain') throw new AppError('unsupported_media_type', 'Send the raw message with Content-Type: message/rfc822.')
     if (!Buffer.isBuffer(raw) || raw.length === 0) throw invalid('body', 'send the raw message as the request body with Content-Type: message/rfc822')
     if (req.query.account_id) await tenantTx(ctx, actor, (tx) => loadAccount(tx, actor.tenantId, req.query.account_id!))
-    const stored = await storeInbound(ctx, { tenantId: actor.tenantId, accountId: req.query.account_id ?? null, channel: 'api', raw })
-    try {
-      const result = await processInbound(ctx, actor.tenantId, stored.id, stored.mail)
-      return ok(result)
-    } catch (error) {
-      req.log.warn({ err: error, email: stored.id }, 'inbound message stored; processing will be retried')
+    const { result, failure } = await receiveInbound(ctx, { tenantId: actor.tenantId, accountId: req.query.account_id ?? null, channel: 'api', raw })
+    if (failure) {
+      req.log.warn({ err: failure, email: result.id }, 'inbound message stored; processing will be retried')
       nudge()
       reply.status(202)
-      return ok({ id: stored.id, status: 'received', outcome: 'queued', reason: null, ticket_id: null, comment_id: null })
     }
+    return ok(result)
   })
 
   app.get('/email/messages', {

@@ -9,7 +9,8 @@ export interface ThreadMatch {
   via: 'token' | 'references' | 'subject'
 }
 
-interface LiveTicket {
+/** A ticket as threading sees it: merged tickets hand over to their survivor, deleted ones end the thread. */
+export interface LiveTicket {
   id: string
   merged_into_id: string | null
   deleted_at: string | null
@@ -19,21 +20,31 @@ async function ticketById(tx: Tx, id: string): Promise<LiveTicket | undefined> {
   return tx.selectFrom('tickets').select(['id', 'merged_into_id', 'deleted_at']).where('id', '=', id).executeTakeFirst()
 }
 
-/** The ticket a conversation continues on: merged tickets hand over to their survivor; deleted ones end the thread. */
-async function survivor(tx: Tx, id: string): Promise<string | null> {
-  let current = await ticketById(tx, id)
+/** The ticket a conversation continues on, from a ticket already read. */
+async function survivorOf(tx: Tx, ticket: LiveTicket | undefined): Promise<string | null> {
+  let current = ticket
   for (let hops = 0; current && current.merged_into_id && hops < 10; hops++) current = await ticketById(tx, current.merged_into_id)
   return current && !current.deleted_at && !current.merged_into_id ? current.id : null
 }
 
-async function byReferences(tx: Tx, tenantId: string, ids: string[]): Promise<string | null> {
-  if (!ids.length) return null
-  const row = await tx.selectFrom('email_messages').select('ticket_id')
+/** The message ids a message answers: In-Reply-To first, then References from the newest. */
+function referencedIds(mail: InboundMail): string[] {
+  return [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()]
+}
+
+/**
+ * The ticket of the newest message we received or sent that this message's In-Reply-To or
+ * References name (no row when none does, or that ticket is gone). A query to read along with
+ * the other facts about a message (see facts.ts); `findThread` takes its answer.
+ */
+export function referencedTicket(tx: Tx, tenantId: string, mail: InboundMail) {
+  const latest = tx.selectFrom('email_messages').select('ticket_id')
     .where('tenant_id', '=', tenantId)
-    .where('message_id', '=', sql<string>`ANY(${sql.val(ids)}::text[])`)
+    .where('message_id', '=', sql<string>`ANY(${sql.val(referencedIds(mail))}::text[])`)
     .where('ticket_id', 'is not', null)
-    .orderBy('received_at', 'desc').limit(1).executeTakeFirst()
-  return row?.ticket_id ?? null
+    .orderBy('received_at', 'desc').limit(1)
+  return tx.selectFrom('tickets').select(['id', 'merged_into_id', 'deleted_at'])
+    .where('tenant_id', '=', tenantId).where('id', '=', latest)
 }
 
 function escapeRegExp(text: string): string {
@@ -63,23 +74,24 @@ async function bySubject(tx: Tx, tenantId: string, prefix: string, mail: Inbound
 /**
  * The ticket an inbound message continues, matched in this order: a reply token of ours (in
  * In-Reply-To, References or a recipient's plus-address), then In-Reply-To/References against
- * every message id we received or sent, then the ticket number in the subject when the sender
- * belongs to that ticket. Null means a new conversation. Runs in the organization's transaction.
+ * every message id we received or sent (`referenced`: the answer of `referencedTicket`), then
+ * the ticket number in the subject when the sender belongs to that ticket. Null means a new
+ * conversation. Runs in the organization's transaction.
  */
-export async function findThread(tx: Tx, tokenKey: Buffer, tenantId: string, ticketPrefix: string, mail: InboundMail): Promise<ThreadMatch | null> {
-  const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()]
-  for (const id of ticketsFromTokens(tokenKey, tenantId, [...refs, ...recipientsOf(mail)])) {
-    const ticketId = await survivor(tx, id)
+export async function findThread(
+  tx: Tx, tokenKey: Buffer, tenantId: string, ticketPrefix: string, mail: InboundMail, referenced: LiveTicket | null,
+): Promise<ThreadMatch | null> {
+  for (const id of ticketsFromTokens(tokenKey, tenantId, [...referencedIds(mail), ...recipientsOf(mail)])) {
+    const ticketId = await survivorOf(tx, await ticketById(tx, id))
     if (ticketId) return { ticketId, via: 'token' }
   }
-  const referenced = await byReferences(tx, tenantId, refs)
   if (referenced) {
-    const ticketId = await survivor(tx, referenced)
+    const ticketId = await survivorOf(tx, referenced)
     if (ticketId) return { ticketId, via: 'references' }
   }
   const numbered = await bySubject(tx, tenantId, ticketPrefix, mail)
   if (numbered) {
-    const ticketId = await survivor(tx, numbered)
+    const ticketId = await survivorOf(tx, await ticketById(tx, numbered))
     if (ticketId) return { ticketId, via: 'subject' }
   }
   return null

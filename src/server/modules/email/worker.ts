@@ -3,7 +3,7 @@ import { systemActor } from '../../platform/auth/actor.js'
 import type { AppContext } from '../../platform/context.js'
 import { withSystem, withTenant } from '../../platform/db/tenant.js'
 import { recordHistory } from '../tickets/history.js'
-import { loadAccount } from './accounts.js'
+import { loadAccount, type AccountRow } from './accounts.js'
 import { smtpTransport } from './connections.js'
 import { composeQueued } from './outbound.js'
 import { processInbound } from './process-inbound.js'
@@ -93,31 +93,41 @@ export async function processDueInbound(ctx: AppContext, opts: { tenantId?: stri
   return claimed.length
 }
 
+/**
+ * What sending a claimed mail needs, read in one transaction: the mail as queued (composed and
+ * stored now if it was not yet) and the mailbox it goes out through. Null when it is no longer
+ * queued or was discarded because its ticket or reply is gone.
+ */
+async function prepareSend(ctx: AppContext, m: Claimed): Promise<{ raw: Buffer; envelope: { from: string; to: string[] }; account: AccountRow | null } | null> {
+  return withTenant(ctx.db, { tenantId: m.tenant_id }, async (tx) => {
+    const row = await tx.selectFrom('email_messages').selectAll().where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).executeTakeFirstOrThrow()
+    if (row.status !== 'queued') return null
+    const raw = row.raw_key ? await ctx.files.get(row.raw_key) : await composeQueued(ctx, tx, row)
+    if (!raw) {
+      // Its ticket or reply was deleted before it went out: nothing to send any more.
+      await tx.updateTable('email_messages')
+        .set({ status: 'discarded', reason: 'its ticket or reply was deleted before sending', processed_at: sql`now()`, locked_until: null })
+        .where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).execute()
+      return null
+    }
+    const account = row.account_id ? await loadAccount(tx, m.tenant_id, row.account_id).catch(() => null) : null
+    return { raw, envelope: { from: row.from_address ?? '', to: [...row.to_addresses, ...row.cc_addresses] }, account }
+  })
+}
+
 async function sendOne(ctx: AppContext, m: Claimed): Promise<void> {
-  const row = await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => tx.selectFrom('email_messages')
-    .select(['status', 'raw_key', 'from_address', 'to_addresses', 'cc_addresses', 'account_id'])
-    .where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).executeTakeFirstOrThrow())
-  if (row.status !== 'queued') return
-  const raw = row.raw_key ? await ctx.files.get(row.raw_key) : await composeQueued(ctx, m.tenant_id, m.id)
-  if (!raw) {
-    // Its ticket or reply was deleted before it went out: nothing to send any more.
-    await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => tx.updateTable('email_messages')
-      .set({ status: 'discarded', reason: 'its ticket or reply was deleted before sending', processed_at: sql`now()`, locked_until: null })
-      .where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).execute())
-    return
-  }
-  const envelope = { from: row.from_address ?? '', to: [...row.to_addresses, ...row.cc_addresses] }
-  const account = row.account_id ? await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => loadAccount(tx, m.tenant_id, row.account_id!)).catch(() => null) : null
-  const transport = account ? smtpTransport(ctx, account) : null
+  const mail = await prepareSend(ctx, m)
+  if (!mail) return
+  const transport = mail.account ? smtpTransport(ctx, mail.account) : null
   let note: string | null = null
   if (transport) {
     try {
-      await transport.sendMail({ envelope, raw })
+      await transport.sendMail({ envelope: mail.envelope, raw: mail.raw })
     } finally {
       transport.close()
     }
   } else {
-    const delivered = await ctx.mailer.sendRaw(envelope, raw)
+    const delivered = await ctx.mailer.sendRaw(mail.envelope, mail.raw)
     if (!delivered) note = 'not delivered: no SMTP server is configured (set the mailbox\'s SMTP settings or AIDLY_SMTP_URL)'
   }
   await withTenant(ctx.db, { tenantId: m.tenant_id }, (tx) => tx.updateTable('email_messages')

@@ -413,7 +413,7 @@ describe('cost', () => {
     await seed(org, [spec(0), spec(1)])
     const run = () => list(org.token, 'limit=100&priority=medium')
     const few = await countQueries(run)
-    expect(few).toBeGreaterThan(2)
+    expect(few).toBeGreaterThanOrEqual(1) // the page (a short first page is its own total)
     await seed(org, Array.from({ length: 30 }, (_, i) => spec(i + 2)))
     expect((await run()).json.data).toHaveLength(32)
     expect(await countQueries(run)).toBe(few)

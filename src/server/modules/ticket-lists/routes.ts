@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { authorize, type Actor } from '../../platform/auth/actor.js'
-import { tenantTx } from '../../platform/context.js'
+import { tenantRead, tenantTx } from '../../platform/context.js'
 import type { Tx } from '../../platform/db/schema.js'
 import { invalid } from '../../platform/errors.js'
 import { Envelope, IdParams, ListEnvelope, OkEnvelope, errors, ok, okList } from '../../platform/http.js'
@@ -50,7 +50,7 @@ const ticketListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = authorize(req, 'tickets:read')
     const q = req.query
     const filters = filtersOf(q)
-    const { data, meta } = await tenantTx(ctx, actor, async (tx) => {
+    const { data, meta } = await tenantRead(ctx, actor, async (tx) => {
       const result: ListResult = await listTickets(tx, actor, { filters, sort: q.sort ?? DEFAULT_SORT, limit: q.limit ?? 25, page: q.page, cursor: q.cursor })
       return { data: await present(tx, actor, result.rows), meta: result.meta }
     })
@@ -72,7 +72,7 @@ const ticketListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const filters = filtersOf(req.query)
     const page = req.query.page ?? 1
     const limit = req.query.limit ?? 25
-    const { data, total } = await tenantTx(ctx, actor, async (tx) => {
+    const { data, total } = await tenantRead(ctx, actor, async (tx) => {
       const { hits, total } = await searchTickets(tx, actor, { q, filters, page, limit })
       const tickets = await present(tx, actor, hits.map((h) => h.row))
       return { data: tickets.map((t, i) => ({ ...t, highlight: hits[i]!.highlight })), total }
@@ -91,7 +91,7 @@ const ticketListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const actor = authorize(req, 'tickets:read')
     const filters = filtersOf(req.query)
-    return ok(await tenantTx(ctx, actor, (tx) => ticketStats(tx, actor, filters)))
+    return ok(await tenantRead(ctx, actor, (tx) => ticketStats(tx, actor, filters)))
   })
 
   app.post('/tickets/bulk', {
@@ -178,7 +178,7 @@ const ticketListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const actor = authorize(req, 'tickets:read')
     const { page, limit, cursor } = req.query
-    const { data, meta } = await tenantTx(ctx, actor, async (tx) => {
+    const { data, meta } = await tenantRead(ctx, actor, async (tx) => {
       const view = await loadView(tx, actor, req.params.id)
       const result = await listTickets(tx, actor, { filters: viewFilters(view), sort: viewSort(view), limit: limit ?? 25, page, cursor })
       return { data: await present(tx, actor, result.rows), meta: result.meta }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { authorize } from '../../platform/auth/actor.js'
-import { tenantTx } from '../../platform/context.js'
+import { tenantRead, tenantTx } from '../../platform/context.js'
 import { Envelope, IdParams, ListEnvelope, OkEnvelope, errors, ok, okList } from '../../platform/http.js'
 import { presentTicketDetail } from './abilities.js'
 import { assignTicket, takeTicket } from './assign-ticket.js'
@@ -43,7 +43,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     const actor = authorize(req, 'tickets:read')
-    return ok(await tenantTx(ctx, actor, async (tx) => presentTicketDetail(tx, actor, await loadVisibleTicket(tx, actor, req.params.id))))
+    return ok(await tenantRead(ctx, actor, async (tx) => presentTicketDetail(tx, actor, await loadVisibleTicket(tx, actor, req.params.id))))
   })
 
   app.patch('/tickets/:id', {

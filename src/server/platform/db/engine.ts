@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -33,6 +34,7 @@ export async function openDatabase(opts: { databaseUrl: string | undefined; data
     // the pool and replaced on the next query; without a listener its error would crash the process.
     pool.on('error', (error) => opts.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: lazyBegin(new PostgresDialect({ pool })) })
+    SESSION_FRAMES.add(db)
     const url = new URL(opts.databaseUrl)
     url.password = ''
     return { db, engine: 'postgres', location: url.toString(), close: () => db.destroy() }
@@ -182,7 +184,47 @@ function lazyBegin(dialect: Dialect): Dialect {
 
 const BEGIN_PENDING = Symbol('aidly.beginPending')
 const PATCHED = Symbol('aidly.lazyBegin')
-type Lazy = DatabaseConnection & { [BEGIN_PENDING]?: boolean; [PATCHED]?: boolean }
+/** The session-level frame a pooled connection is in: FRAME_NONE (owner, no tenant), a framing statement, or unknown after a failure. */
+const FRAME = Symbol('aidly.frame')
+const FRAME_NONE = ''
+const FRAME_UNKNOWN = '?'
+/**
+ * A frame change sent together with a transaction's BEGIN: PostgreSQL runs the statements of one
+ * simple query before its BEGIN inside that transaction, so the change holds only if it commits.
+ */
+const FRAME_IF_COMMITTED = Symbol('aidly.frameIfCommitted')
+type Lazy = DatabaseConnection & { [BEGIN_PENDING]?: boolean; [PATCHED]?: boolean; [FRAME]?: string; [FRAME_IF_COMMITTED]?: string }
+
+/** Databases (PostgreSQL servers) whose connections can keep a tenant frame between uses. */
+const SESSION_FRAMES = new WeakSet<object>()
+/**
+ * The read under way: its frame, and the one connection it was given. Anything else that runs in
+ * its async context (a promise it started that outlives it, another connection) gets no frame.
+ */
+const wantedFrame = new AsyncLocalStorage<{ framing: string; open: boolean; connection?: DatabaseConnection }>()
+const RESET_FRAME = "RESET ROLE; SELECT set_config('app.tenant_id', '', false), set_config('app.user_id', '', false)"
+
+/** Whether `db` can run reads in a session-level tenant frame (runInSessionFrame); PGlite and wrapped instances cannot. */
+export function supportsSessionFrames(db: object): boolean {
+  return SESSION_FRAMES.has(db)
+}
+
+/**
+ * Runs `fn` with its statements in the session-level frame `framing` (a statement of
+ * session-level set_config calls, see tenant.ts), without a transaction: each statement commits
+ * on its own. A pooled connection keeps its frame when released, so the next read of the same
+ * person finds it ready and sends its statement alone — one round trip. Any other use of a
+ * connection (a transaction, a system query) first resets a frame it finds, in the same round
+ * trip as its BEGIN where it can.
+ */
+export async function runInSessionFrame<T>(framing: string, fn: () => Promise<T>): Promise<T> {
+  const read = { framing, open: true }
+  try {
+    return await wantedFrame.run(read, fn)
+  } finally {
+    read.open = false
+  }
+}
 
 class LazyBeginDriver implements Driver {
   constructor(private readonly inner: Driver) {}
@@ -198,14 +240,32 @@ class LazyBeginDriver implements Driver {
       connection[PATCHED] = true
       const execute = connection.executeQuery.bind(connection)
       connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        if (!connection[BEGIN_PENDING]) return execute<R>(query)
+        // Ending a transaction changes no frame: it must reach the server as it is.
+        if (query.sql === 'commit' || query.sql === 'rollback') return execute<R>(query)
+        const read = wantedFrame.getStore()
+        const want = read?.open && read.connection === connection ? read.framing : FRAME_NONE
+        const changes = (connection[FRAME_IF_COMMITTED] ?? connection[FRAME] ?? FRAME_NONE) !== want
+        const begins = connection[BEGIN_PENDING] === true
         connection[BEGIN_PENDING] = false
-        if (query.parameters.length === 0) return execute<R>(CompiledQuery.raw(`begin; ${query.sql}`))
-        await execute(CompiledQuery.raw('begin'))
+        if (!changes && !begins) return execute<R>(query)
+        const prefix = `${changes ? `${want || RESET_FRAME}; ` : ''}${begins ? 'begin; ' : ''}`
+        // Until the statement that sets it has succeeded (and, with a BEGIN, committed), the frame is not known.
+        if (changes) connection[FRAME] = FRAME_UNKNOWN
+        const settled = () => { if (changes) connection[begins ? FRAME_IF_COMMITTED : FRAME] = want }
+        if (query.parameters.length === 0) {
+          const result = await execute<R>(CompiledQuery.raw(prefix + query.sql))
+          settled()
+          return result
+        }
+        await execute(CompiledQuery.raw(prefix))
+        settled()
         return execute<R>(query)
       }
     }
     connection[BEGIN_PENDING] = false
+    connection[FRAME_IF_COMMITTED] = undefined
+    const read = wantedFrame.getStore()
+    if (read?.open && !read.connection) read.connection = connection
     return connection
   }
 
@@ -219,10 +279,17 @@ class LazyBeginDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    if (!this.#settle(connection)) return this.inner.commitTransaction(connection)
+    const lazy = connection as Lazy
+    const ifCommitted = lazy[FRAME_IF_COMMITTED]
+    lazy[FRAME_IF_COMMITTED] = undefined
+    if (this.#settle(connection)) return
+    await this.inner.commitTransaction(connection)
+    if (ifCommitted !== undefined) lazy[FRAME] = ifCommitted
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // A frame change made with this transaction's BEGIN is undone with it: the frame stays unknown.
+    ;(connection as Lazy)[FRAME_IF_COMMITTED] = undefined
     if (!this.#settle(connection)) return this.inner.rollbackTransaction(connection)
   }
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'kysely'
-import { STALE_PLAN } from './engine.js'
+import { runInSessionFrame, STALE_PLAN, supportsSessionFrames } from './engine.js'
 import type { Tx } from './schema.js'
 
 interface Frame {
@@ -77,6 +77,25 @@ export function withTenant<T>(db: Tx, ctx: TenantContext, fn: (tx: Tx) => Promis
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Runs read-only `fn` in the actor's organization under row-level security, like withTenant but,
+ * on a PostgreSQL server, without a transaction: the tenant is set on the connection for the
+ * session (engine.ts runInSessionFrame), and each statement commits on its own, so a one-query
+ * read is one round trip once the connection is framed. For reads only: every statement sees its
+ * own snapshot, and nothing may lock or write. On PGlite (and for ids that are not strict UUIDs)
+ * it is a withTenant transaction.
+ */
+export async function withTenantRead<T>(db: Tx, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const userId = ctx.userId ?? ''
+  if (!supportsSessionFrames(db) || !UUID.test(ctx.tenantId) || (userId !== '' && !UUID.test(userId))) return withTenant(db, ctx, fn)
+  if (openTransaction.getStore()) throw new Error('A read was started inside a transaction; pass the open transaction instead')
+  const frame: Frame = { afterCommit: [], tenantId: ctx.tenantId }
+  const framing = `SELECT set_config('app.tenant_id', '${ctx.tenantId}', false), set_config('app.user_id', '${userId}', false), set_config('role', 'aidly_app', false)`
+  const result = await openTransaction.run(frame, () => runInSessionFrame(framing, () => db.connection().execute(fn)))
+  for (const callback of frame.afterCommit) callback()
+  return result
+}
 
 /**
  * Ids are written into the statement rather than sent as parameters: a statement without
