@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely'
 import { Type, type Static } from 'typebox'
 import type { Actor } from '../../platform/auth/actor.js'
 import type { RowOf, Tx } from '../../platform/db/schema.js'
@@ -128,12 +129,34 @@ export async function internalTicketFieldKeys(tx: Tx): Promise<Set<string>> {
  * `includeDeleted` (for restore and the trash view).
  */
 export async function loadVisibleTicket(tx: Tx, actor: Actor, id: string, opts: { includeDeleted?: boolean; forUpdate?: boolean } = {}): Promise<TicketRow> {
-  let q = selectTickets(tx).where('t.id', '=', id).where(visibleTo(actor))
-  if (!opts.includeDeleted) q = q.where('t.deleted_at', 'is', null)
-  // NO KEY UPDATE: the row is changed but never its key, so inserts elsewhere that only reference the
-  // ticket (FOR KEY SHARE through foreign keys: comments, history, queued mail) need not wait.
-  if (opts.forUpdate) q = q.forNoKeyUpdate('t')
-  const row = await q.executeTakeFirst()
+  const { rows } = await tx.executeQuery(compiledLoad(tx, actor, opts, id))
+  const row = rows[0]
   if (!row) throw notFound('Ticket')
   return row
+}
+
+/** Stand-ins for the values that vary between calls of one shape of loadVisibleTicket. */
+const ID = '\u0000ticket-id'
+const ME = '\u0000actor-user-id'
+const compiledLoads = new Map<string, CompiledQuery<TicketRow>>()
+
+/**
+ * The statement of loadVisibleTicket, built and compiled once per shape (visibility rule and
+ * options) instead of on every call — building the eight-join read model was a sixth of the CPU
+ * of reading a ticket — with this call's ticket id and user id put in place of the stand-ins.
+ */
+function compiledLoad(tx: Tx, actor: Actor, opts: { includeDeleted?: boolean; forUpdate?: boolean }, id: string): CompiledQuery<TicketRow> {
+  const key = `${actor.role.kind}|${actor.kind}|${actor.role.ticketScope}|${actor.userId ? 'me' : ''}|${opts.includeDeleted ? 'd' : ''}|${opts.forUpdate ? 'u' : ''}`
+  let compiled = compiledLoads.get(key)
+  if (!compiled) {
+    let q = selectTickets(tx).where('t.id', '=', ID).where(visibleTo({ ...actor, userId: actor.userId ? ME : null }))
+    if (!opts.includeDeleted) q = q.where('t.deleted_at', 'is', null)
+    // NO KEY UPDATE: the row is changed but never its key, so inserts elsewhere that only reference the
+    // ticket (FOR KEY SHARE through foreign keys: comments, history, queued mail) need not wait.
+    if (opts.forUpdate) q = q.forNoKeyUpdate('t')
+    compiled = q.compile()
+    compiledLoads.set(key, compiled)
+  }
+  const parameters = compiled.parameters.map((p) => (p === ID ? id : p === ME ? actor.userId : p))
+  return { ...compiled, parameters }
 }

@@ -17,9 +17,13 @@ export const API_KEY_PREFIX = 'aidly_'
  */
 export async function authenticate(db: Tx, tokens: AccessTokens, bearer: string): Promise<Actor> {
   if (bearer.startsWith(API_KEY_PREFIX)) return authCache.get(`k:${sha256(bearer)}`, () => authenticateApiKey(db, bearer))
-  const claims = await tokens.verify(bearer)
-  // The claims are part of the key: a session moved to another organization is a new entry.
-  return authCache.get(`s:${claims.sid}:${claims.sub}:${claims.tid}`, () => lookUpSession(db, claims))
+  // Keyed by the token itself: a token seen before is neither verified nor looked up again until
+  // it expires (or a change clears the cache). A session moved to another organization gets a new token.
+  return authCache.get(`t:${bearer}`, async () => {
+    const claims = await tokens.verify(bearer)
+    const found = await lookUpSession(db, claims)
+    return { value: found.value, until: Math.min(found.until, claims.exp * 1000) }
+  })
 }
 
 /** One statement, outside a transaction: run for every request whose session is not cached. */

@@ -34,13 +34,14 @@ export class AccessTokens {
       .sign(await this.#key)
   }
 
-  async verify(token: string): Promise<AccessClaims> {
+  /** The claims of a valid token, with its expiry (`exp`, seconds since the epoch). */
+  async verify(token: string): Promise<AccessClaims & { exp: number }> {
     try {
       const { payload } = await jwtVerify(token, await this.#key, { issuer: 'aidly', algorithms: ['HS256'] })
-      if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string') {
+      if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
         throw new AppError('invalid_token')
       }
-      return { sub: payload.sub, tid: payload.tid, sid: payload.sid }
+      return { sub: payload.sub, tid: payload.tid, sid: payload.sid, exp: payload.exp }
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired')
       if (error instanceof AppError) throw error

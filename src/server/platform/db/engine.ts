@@ -82,7 +82,7 @@ function preparing(pool: pg.Pool): pg.Pool {
       const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
       ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
         if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
-          const hash = createHash('sha1').update(text).digest('base64url').slice(0, 22)
+          const hash = statementHash(text)
           const version = names.get(hash) ?? (names.size < MAX_PREPARED ? 0 : -1)
           if (version >= 0) {
             names.set(hash, version)
@@ -102,6 +102,17 @@ function preparing(pool: pg.Pool): pg.Pool {
   }
   ;(pool as unknown as { connect: typeof wrapped }).connect = wrapped
   return pool
+}
+
+/** Statement text → its name's hash, remembered: the same few hundred texts come back on every request. */
+const HASHES = new Map<string, string>()
+function statementHash(text: string): string {
+  let hash = HASHES.get(text)
+  if (hash === undefined) {
+    hash = createHash('sha1').update(text).digest('base64url').slice(0, 22)
+    if (HASHES.size < 10 * MAX_PREPARED) HASHES.set(text, hash)
+  }
+  return hash
 }
 
 /** feature_not_supported, as PostgreSQL raises "cached plan must not change result type". */
