@@ -280,7 +280,12 @@ async function main(): Promise<void> {
     const list = (actor: Actor, query: Record<string, unknown>, extra: Partial<ListInput> = {}) => async (tx: Tx) => {
       const { sort, ...filters } = query
       const q = await buildListQueries(tx, actor, { filters: parseTicketFilters(filters), sort: (sort as ListInput['sort']) ?? '-updated_at', limit: 25, page: 1, ...extra })
-      return [{ label: 'page', query: q.page.compile() }, ...(q.count ? [{ label: 'count', query: q.count.compile() }] : [])]
+      const ids = (await q.pageIds.execute()).map((r) => r.id)
+      return [
+        { label: 'page ids', query: q.pageIds.compile() },
+        ...(ids.length ? [{ label: `read model (${ids.length} rows)`, query: q.page(ids).compile() }] : []),
+        ...(q.count ? [{ label: 'count', query: q.count.compile() }] : []),
+      ]
     }
     const search = (actor: Actor, q: string) => async (tx: Tx) => {
       const { page } = await buildSearchRanking(tx, actor, { q, filters: {}, page: 1, limit: 25 })

@@ -32,9 +32,14 @@ export async function listConditions(tx: Tx, actor: Actor, filters: TicketFilter
 export const COUNT_CAP = 1_000
 
 /**
- * The statements of one list page: the page (ids chosen from `tenant_tickets`, where every
- * filter can use its index, then the joined read model for those rows only) and, in page mode,
- * the total. Exposed apart from running them so `bench/explain-tickets.ts` explains exactly these.
+ * The statements of one list page: the ids of the page (chosen from `tenant_tickets`, where every
+ * filter can use its index, with their sort keys), the joined read model for those ids, and, in
+ * page mode, the total. Exposed apart from running them so `bench/explain-tickets.ts` explains
+ * exactly these.
+ *
+ * The read model is a statement of its own, by an array of ids: its text never changes, so
+ * PostgreSQL plans its eight joins once per connection (a generic plan: a few keyed look-ups)
+ * instead of on every page — planning it together with the filters took longer than running it.
  */
 export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
   if (input.cursor !== undefined && input.page !== undefined) throw invalid('cursor', 'cannot be combined with page')
@@ -45,29 +50,28 @@ export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
   if (input.cursor) ids = ids.where(afterCursor(plan, decodeCursor(input.cursor, input.sort)))
   const offset = input.cursor === undefined ? ((input.page ?? 1) - 1) * input.limit : 0
   // One row more than asked tells whether there is a next page without counting.
-  ids = ids.orderBy(orderBySql(plan)).limit(input.limit + 1).offset(offset)
-  // The ids go in as an array (an init plan): the planner then reads those few tickets by key
-  // and joins the read model to them alone, instead of planning the joins for the whole table.
-  const page = selectTickets(tx).select(sortKeyText(plan).as('sort_key'))
-    .where(sql<SqlBool>`t.id = ANY(ARRAY(${ids}))`)
-    .orderBy(orderBySql(plan))
+  const pageIds = ids.select(sortKeyText(plan).as('sort_key')).orderBy(orderBySql(plan)).limit(input.limit + 1).offset(offset)
+  const page = (idList: string[]) => selectTickets(tx).where(sql<SqlBool>`t.id = ANY(${idList}::uuid[])`)
 
   // Counting stops at COUNT_CAP + 1 matches: past that the list says "1,000+" (total_capped)
   // instead of reading every matching ticket on each page (reading 1,000 index entries costs about a millisecond).
   let matching = scopedTickets(tx).select(sql<number>`1`.as('one'))
   for (const w of where) matching = matching.where(w)
   const count = tx.selectFrom(matching.limit(COUNT_CAP + 1).as('m')).select(sql<string>`count(*)`.as('total'))
-  return { page, count: input.cursor === undefined ? count : null }
+  return { pageIds, page, count: input.cursor === undefined ? count : null }
 }
 
 /** One page of the tickets the actor may see, filtered and sorted. */
 export async function listTickets(tx: Tx, actor: Actor, input: ListInput): Promise<ListResult> {
   const queries = await buildListQueries(tx, actor, input)
-  const fetched = await queries.page.execute()
+  const fetched = await queries.pageIds.execute()
   const more = fetched.length > input.limit
-  const rows = more ? fetched.slice(0, input.limit) : fetched
-  const last = rows[rows.length - 1]
+  const ids = more ? fetched.slice(0, input.limit) : fetched
+  const last = ids[ids.length - 1]
   const next_cursor = more && last ? encodeCursor(input.sort, last.sort_key, last.id) : null
+  const byId = new Map(ids.length ? (await queries.page(ids.map((r) => r.id)).execute()).map((row) => [row.id, row]) : [])
+  // In the page's order; a ticket deleted between the two statements is left out.
+  const rows = ids.flatMap((r) => byId.get(r.id) ?? [])
   if (!queries.count) return { rows, meta: { limit: input.limit, next_cursor } }
   const page = input.page ?? 1
   // An empty page past the end needs the count; a short first page is its own total.

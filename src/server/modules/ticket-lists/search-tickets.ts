@@ -164,7 +164,7 @@ export function buildSearchRows(tx: Tx, actor: Actor, q: string, ids: string[]) 
   const query = tsQuery(q)
   const descriptionMatches = sql<boolean>`ts_filter(t.search, '{b}') @@ ${query}`
   return selectTickets(tx)
-    .where('t.id', 'in', ids)
+    .where(sql<SqlBool>`t.id = ANY(${ids}::uuid[])`)
     .leftJoinLateral((eb) => eb.selectFrom('comments as c')
       .select(['c.id', 'c.body_text'])
       .whereRef('c.tenant_id', '=', 't.tenant_id').whereRef('c.ticket_id', '=', 't.id')
