@@ -43,5 +43,8 @@ export async function serve(config: Config, role: Role): Promise<void> {
     return
   }
   await app.listen({ port: config.port, host: config.host })
+  // PORT=0 takes any free port: emailed links must name the one taken (unless AIDLY_PUBLIC_URL says otherwise).
+  const address = app.server.address()
+  if (config.publicUrl === 'http://localhost:0' && address && typeof address === 'object') config.publicUrl = `http://localhost:${address.port}`
   log.info({ role, engine: app.ctx.database.engine, database: app.ctx.database.location }, `Aidly is running at ${config.publicUrl}`)
 }

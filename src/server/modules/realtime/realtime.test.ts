@@ -68,6 +68,19 @@ describe('live updates', () => {
     for (const c of [adminWs, customerWs, agentWs]) c.ws.close()
   })
 
+  it('pass on one person\'s presence in the order it was sent, so a "viewing" sent before "typing" never hides the typing', async () => {
+    const admin = await registerOrg(app)
+    const agent = await addMember(app, admin, 'agent')
+    const ticket = (await call(app, 'POST', '/api/v1/tickets', { token: admin.token, body: { subject: 'Race' } })).json.data as any
+    const adminWs = await connect(origin, admin.token)
+    const agentWs = await connect(origin, agent.token)
+    const sent = ['viewing', 'typing', 'viewing', 'typing', 'viewing', 'typing', 'viewing', 'typing']
+    for (const state of sent) agentWs.ws.send(JSON.stringify({ type: 'presence', ticket_id: ticket.id, state }))
+    await expect.poll(() => adminWs.messages.filter((m) => m.type === 'presence').length).toBe(sent.length)
+    expect(adminWs.messages.filter((m) => m.type === 'presence').map((m) => m.data.state)).toEqual(sent)
+    for (const c of [adminWs, agentWs]) c.ws.close()
+  })
+
   it('refuse a connection without a valid token, and from another organization see nothing', async () => {
     const bad = new WebSocket(`${origin}/api/v1/realtime?access_token=nope`)
     const status = await new Promise<number>((resolve) => bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)))

@@ -12,6 +12,8 @@ import { loadAudience, receives, type Audience } from './audience.js'
 const TICKET_EVENTS = ['ticket.created', 'ticket.updated', 'ticket.assigned', 'ticket.merged', 'ticket.split', 'comment.added', 'comment.edited'] as const
 const HEARTBEAT_MS = 30_000
 const PRESENCE_STATES = new Set(['viewing', 'typing', 'left'])
+/** Presence messages one socket may have waiting to be checked; past this they are refused. */
+const MAX_PRESENCE_BACKLOG = 20
 
 async function ticketFacts(tx: Tx, tenantId: string, ticketId: string) {
   return tx.selectFrom('tickets').select(['requester_id', 'company_id', 'assignee_id', 'team_id'])
@@ -86,6 +88,8 @@ const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     let audience: Audience | null = null
     const pending: RealtimeEvent[] = []
     let name = ''
+    let presenceChain: Promise<unknown> = Promise.resolve()
+    let presenceBacklog = 0
     const send = (e: RealtimeEvent) => {
       if (socket.readyState !== socket.OPEN) return
       socket.send(JSON.stringify({ type: e.type, ticket_id: e.ticket_id, data: e.data ?? {}, actor_id: e.actor_id, at: e.at }))
@@ -138,21 +142,28 @@ const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         socket.send(JSON.stringify({ type: 'error', error: { code: 'validation_error', message: 'Send { "type": "presence", "ticket_id", "state": "viewing" | "typing" | "left" } (staff only).' } }))
         return
       }
+      if (presenceBacklog >= MAX_PRESENCE_BACKLOG) {
+        socket.send(JSON.stringify({ type: 'error', error: { code: 'rate_limited', message: 'Too many presence messages at once; slow down.' } }))
+        return
+      }
       const ticketId = msg.ticket_id
       const state = msg.state
       // Presence is announced only on tickets this person may see, to those who may see them.
-      tenantTx(ctx, actor, async (tx) => {
+      // Messages are published in the order they arrived: a "viewing" checked after a later
+      // "typing" would otherwise hide that this person is writing.
+      presenceBacklog++
+      presenceChain = presenceChain.then(() => tenantTx(ctx, actor, async (tx) => {
         await loadVisibleTicket(tx, actor, ticketId)
         return ticketFacts(tx, actor.tenantId, ticketId)
-      }).then((ticket) => {
+      })).then((ticket) => {
         if (!ticket) return
         return ctx.realtime.publish({
           tenant_id: actor.tenantId, type: 'presence', ticket_id: ticketId, ticket, internal: true, actor_id: actor.userId,
           data: { user_id: actor.userId, name, state }, at: new Date().toISOString(),
         })
       }).catch(() => {
-        socket.send(JSON.stringify({ type: 'error', error: { code: 'not_found', message: 'Ticket not found.' } }))
-      })
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', error: { code: 'not_found', message: 'Ticket not found.' } }))
+      }).finally(() => { presenceBacklog-- })
     })
     socket.on('close', () => {
       unsubscribe()
