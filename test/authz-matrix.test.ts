@@ -6,7 +6,8 @@ import { addMember, call, createTestApp, registerOrg, uniqueEmail, type Session 
 /**
  * The authorization matrix: every /api/v1 route × every role × another tenant's ids.
  * - no credentials → 401;
- * - a role without the route's permission (or an API key on a route for people) → 403;
+ * - a role without the route's permission (or an API key on a route for people, or a customer on
+ *   a route for staff) → 403;
  * - a role with it, given another organization's ids → 404;
  * - a role with it, reading a list → 200 with nothing of the other organization in it.
  * The table below is the specification: a route missing from it, or declaring a different
@@ -16,6 +17,8 @@ interface Rule {
   permission: Permission[]
   /** For people only: API keys get 403. */
   user?: boolean
+  /** For staff only: customer-kind roles get 403 even though they hold the permission. */
+  staff?: boolean
   /** A schema-valid body, so the foreign-id call reaches the handler. */
   body?: Record<string, unknown>
   /** Calling it as an allowed actor would change shared state (log out, enrol 2FA…): only 401/403 are checked. */
@@ -191,6 +194,9 @@ const ROUTES: Record<string, Rule> = {
   'GET /api/v1/notifications/unread-count': { permission: [], user: true },
   'POST /api/v1/notifications/:id/read': { permission: [], user: true },
   'POST /api/v1/notifications/read-all': { permission: [], user: true, selfAffecting: true },
+
+  // The staff dashboard's recent activity (customers have tickets:read but get 403)
+  'GET /api/v1/activity': { permission: ['tickets:read'], staff: true },
 }
 
 /** Routes anyone may call. Anything else must be in ROUTES. */
@@ -202,7 +208,7 @@ const PUBLIC = new Set([
   'GET /api/v1/invitations/lookup', 'POST /api/v1/invitations/accept',
 ])
 
-interface Actor { name: string; token: string; permissions: Set<string>; isKey: boolean }
+interface Actor { name: string; token: string; permissions: Set<string>; isKey: boolean; isCustomer: boolean }
 
 let app: App
 const actors: Actor[] = []
@@ -223,13 +229,13 @@ async function create(s: Session, url: string, body: Record<string, unknown>): P
 beforeAll(async () => {
   app = await createTestApp({ authRateLimitPerMinute: 100_000 })
   const a = await registerOrg(app, 'Org A')
-  actors.push({ name: 'admin', token: a.token, permissions: permissionsOf('admin'), isKey: false })
+  actors.push({ name: 'admin', token: a.token, permissions: permissionsOf('admin'), isKey: false, isCustomer: false })
   for (const role of ['manager', 'agent', 'viewer', 'customer']) {
     const s = await addMember(app, a, role)
-    actors.push({ name: role, token: s.token, permissions: permissionsOf(role), isKey: false })
+    actors.push({ name: role, token: s.token, permissions: permissionsOf(role), isKey: false, isCustomer: role === 'customer' })
   }
   const key = await create(a, '/api/v1/api-keys', { name: 'matrix', role: 'agent' })
-  actors.push({ name: 'api key (agent)', token: key.key, permissions: permissionsOf('agent'), isKey: true })
+  actors.push({ name: 'api key (agent)', token: key.key, permissions: permissionsOf('agent'), isKey: true, isCustomer: false })
 
   // Organization B and one of everything in it.
   const b = await registerOrg(app, 'Org B')
@@ -313,7 +319,7 @@ describe('authorization matrix', () => {
       expect(anonymous.statusCode, `${key} without a token`).toBe(401)
 
       for (const actor of actors) {
-        const allowed = rule.permission.every((p) => actor.permissions.has(p)) && !(rule.user && actor.isKey)
+        const allowed = rule.permission.every((p) => actor.permissions.has(p)) && !(rule.user && actor.isKey) && !(rule.staff && actor.isCustomer)
         // Self-affecting routes (log out, enrol 2FA, edit the organization…) are not called by allowed
         // actors here: their module tests cover what they do. Only their refusals are checked.
         if (allowed && rule.selfAffecting) continue

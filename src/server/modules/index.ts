@@ -19,6 +19,7 @@ import emailRoutes from './email/routes.js'
 import realtimeRoutes from './realtime/routes.js'
 import jobRoutes from './jobs/routes.js'
 import notificationRoutes from './notifications/routes.js'
+import activityRoutes from './activity/routes.js'
 import portalRoutes from './portal/routes.js'
 
 /** Every domain module, each a Fastify plugin mounted under /api/v1. */
@@ -41,6 +42,7 @@ export const MODULES: FastifyPluginAsync[] = [
   companyRoutes,
   emailRoutes,
   notificationRoutes,
+  activityRoutes,
   portalRoutes,
   realtimeRoutes,
   jobRoutes,

@@ -7,6 +7,7 @@ import * as m0006 from './migrations/2026-11-22-0006-ticket-lists.js'
 import * as m0007 from './migrations/2026-11-22-0007-email.js'
 import * as m0008 from './migrations/2026-11-22-0008-notifications-portal.js'
 import * as m0009 from './migrations/2026-11-22-0009-search-speed.js'
+import * as m0010 from './migrations/2026-12-07-0010-activity-feed.js'
 
 /** Every migration, in order. New files are appended here; landed ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0007-email': m0007,
   '2026-11-22-0008-notifications-portal': m0008,
   '2026-11-22-0009-search-speed': m0009,
+  '2026-12-07-0010-activity-feed': m0010,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -59,6 +59,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent history entries and comments on the tickets I may see, newest first (staff only)
+         * @description Internal notes only for those with comments:internal; deleted and spam tickets are left out. Reads the organization’s newest 2,000 history entries and comments, so a narrow view of a busy organization may get fewer than `limit` items.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: ({
+                                /** @description Who did it: a person, or the contact for a customer’s reply; null for Aidly itself and API keys */
+                                actor: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                at: string;
+                                /** @description As in GET /tickets/{id}/history: a ticket field (status, priority, assignee, team…) or an event (created, merged, split, linked, deleted…) */
+                                field: string;
+                                /** @description The history entry’s or the comment’s id */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "history";
+                                /** @description null for the description (too large for a feed) */
+                                new_value: unknown;
+                                /** @description null for the description (too large for a feed) */
+                                old_value: unknown;
+                                ticket: {
+                                    id: string;
+                                    number: number;
+                                    subject: string;
+                                    /** @description As people say it, e.g. TKT-000123 */
+                                    ticket_number: string;
+                                };
+                            } | {
+                                /** @description Who did it: a person, or the contact for a customer’s reply; null for Aidly itself and API keys */
+                                actor: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                at: string;
+                                comment: {
+                                    /** @description The start of the text, on one line (at most 160 characters) */
+                                    excerpt: string;
+                                    id: string;
+                                    /** @description An internal note (only listed for those who may read them) */
+                                    is_internal: boolean;
+                                };
+                                /** @description The history entry’s or the comment’s id */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "comment";
+                                ticket: {
+                                    id: string;
+                                    number: number;
+                                    subject: string;
+                                    /** @description As people say it, e.g. TKT-000123 */
+                                    ticket_number: string;
+                                };
+                            })[];
+                            meta: {
+                                limit: number;
+                                next_cursor?: string | null;
+                                page?: number;
+                                total?: number;
+                                /** @description true when there are more than `total` matches (large lists are counted up to a cap) */
+                                total_capped?: boolean;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details: {
+                                    code?: string;
+                                    field?: string;
+                                    message: string;
+                                }[];
+                                message: string;
+                            };
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details: {
+                                    code?: string;
+                                    field?: string;
+                                    message: string;
+                                }[];
+                                message: string;
+                            };
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details: {
+                                    code?: string;
+                                    field?: string;
+                                    message: string;
+                                }[];
+                                message: string;
+                            };
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
