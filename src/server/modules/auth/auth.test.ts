@@ -178,3 +178,27 @@ describe('several organizations', () => {
     expect(denied.statusCode).toBe(404)
   })
 })
+
+describe('my profile (PATCH /auth/me)', () => {
+  it('sets and clears my name, language and time zone (null means the default)', async () => {
+    const s = await registerOrg(app)
+    const set = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { name: '  Grace H.  ', locale: 'de', time_zone: 'Europe/Berlin' } })
+    expect(set.statusCode, set.body).toBe(200)
+    expect(set.json.data).toMatchObject({ name: 'Grace H.', locale: 'de', time_zone: 'Europe/Berlin' })
+    const cleared = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { locale: null, time_zone: null } })
+    expect(cleared.statusCode, cleared.body).toBe(200)
+    // A JSON null, not the empty string the body's type coercion made of it.
+    expect(cleared.json.data).toMatchObject({ name: 'Grace H.', locale: null, time_zone: null })
+    expect(((await call(app, 'GET', '/api/v1/auth/me', { token: s.token })).json.data as any).user).toMatchObject({ locale: null, time_zone: null })
+  })
+
+  it('answers 400 naming the field for an unknown time zone or a blank name', async () => {
+    const s = await registerOrg(app)
+    const zone = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { time_zone: 'Mars/Olympus' } })
+    expect(zone.statusCode).toBe(400)
+    expect((zone.json.error as any).details[0]).toMatchObject({ field: 'time_zone' })
+    const blank = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { name: '   ' } })
+    expect(blank.statusCode, blank.body).toBe(400)
+    expect(blank.json.error).toMatchObject({ code: 'validation_error', details: [{ field: 'name' }] })
+  })
+})

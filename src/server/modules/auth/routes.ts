@@ -102,10 +102,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = requireUser(req)
     const b = req.body
     if (b.time_zone && !isValidTimeZone(b.time_zone)) throw new AppError('validation_error', 'time_zone: unknown time zone', [{ field: 'time_zone', message: 'is not a known IANA time zone' }])
+    if (b.name !== undefined && !b.name.trim()) throw new AppError('validation_error', 'name: must not be blank', [{ field: 'name', message: 'must not be blank', code: 'required' }])
     await withSystem(ctx.db, (tx) => tx.updateTable('users').set({
       ...(b.name !== undefined ? { name: b.name.trim() } : {}),
       ...(b.locale !== undefined ? { locale: b.locale } : {}),
-      ...(b.time_zone !== undefined ? { time_zone: b.time_zone } : {}),
+      // No zone is null (the organization's): the body's type coercion turns a JSON null sent for
+      // this string-or-null field into "", so an empty zone is stored as null too.
+      ...(b.time_zone !== undefined ? { time_zone: b.time_zone || null } : {}),
       ...(b.avatar_url !== undefined ? { avatar_url: b.avatar_url } : {}),
       updated_at: sql`now()`,
     }).where('id', '=', actor.userId).execute())
