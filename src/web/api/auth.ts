@@ -12,10 +12,12 @@ import type {
   LoginInput,
   Me,
   Ok,
+  ProfileInput,
   RegisterInput,
   Session,
   TwoFactorEnabled,
   TwoFactorSetup,
+  User,
 } from './types'
 
 const data = async <T>(promise: Promise<{ data: T }>): Promise<T> => (await promise).data
@@ -27,6 +29,7 @@ export const authApi = {
   logout: (refreshToken: string | null): Promise<Ok> =>
     data(api.post<Ok>('/auth/logout', refreshToken ? { refresh_token: refreshToken } : {})),
   me: (signal?: AbortSignal): Promise<Me> => data(api.get<Me>('/auth/me', { signal })),
+  updateProfile: (input: ProfileInput): Promise<User> => data(api.patch<ApiData<'/api/v1/auth/me', 'patch'>>('/auth/me', input)),
   switchOrganization: (organizationId: string): Promise<AuthResult> => {
     const body: ApiBody<'/api/v1/auth/switch', 'post'> = { organization_id: organizationId }
     return data(api.post<ApiData<'/api/v1/auth/switch', 'post'>>('/auth/switch', body))

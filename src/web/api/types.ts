@@ -26,6 +26,9 @@ export type InvitationLookup = ApiData<'/api/v1/invitations/lookup'>
 /** `{ ok: true }`: logout, password reset, session revoke, two-factor off. */
 export type Ok = ApiData<'/api/v1/auth/logout', 'post'>
 
+/** What I may change about myself (PATCH /auth/me): name, language and time zone (null: the default). */
+export type ProfileInput = ApiBody<'/api/v1/auth/me', 'patch'>
+
 export type RegisterInput = ApiBody<'/api/v1/auth/register', 'post'>
 export type LoginInput = ApiBody<'/api/v1/auth/login', 'post'>
 /** For an existing account with two-factor sign-in, `totp` too (the server answers totp_required without it). */

@@ -4,6 +4,8 @@ import en from './locales/en'
 
 export const LANGUAGES = ['en', 'es', 'fr', 'de'] as const
 export type Language = (typeof LANGUAGES)[number]
+/** Each language in its own name, as people look for it in a list. */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español', fr: 'Français', de: 'Deutsch' }
 
 /** English ships in the main bundle; the others are loaded when first needed. */
 const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: typeof en }>> = {

@@ -5,13 +5,18 @@ import { useIsAgent, useIsCustomer } from '../../app/permissions'
 import { formatDateTime } from '../../ui/format'
 import { Loading } from '../../ui/Spinner'
 import { useDocumentTitle } from '../../ui/useDocumentTitle'
+import { RecentActivity } from '../tickets/RecentActivity'
 import { TicketDashboard } from '../tickets/TicketDashboard'
 import { OrganizationSwitcher } from './OrganizationSwitcher'
+import { ProfileCard } from './ProfileCard'
 import { SessionsCard } from './SessionsCard'
 import { TwoFactorCard } from './TwoFactorCard'
 import { LoadError } from '../../ui/LoadError'
 
-/** The signed-in landing page: who you are, where you are, and your account's security. */
+/**
+ * The signed-in landing page: for staff their ticket counts and recent activity; who you are (and
+ * your profile to edit), where you are, and your account's security.
+ */
 export function HomePage() {
   const { t, i18n } = useTranslation()
   const me = useMe()
@@ -48,6 +53,7 @@ export function HomePage() {
         </section>
       ) : null}
       <div className="grid">
+        {isAgent ? <RecentActivity /> : null}
         <section className="card" aria-labelledby="you-heading">
           <h2 id="you-heading">{t('home.you.heading')}</h2>
           <dl className="facts">
@@ -98,6 +104,7 @@ export function HomePage() {
           </dl>
         </section>
 
+        <ProfileCard me={me.data} />
         <OrganizationSwitcher current={organization.id} organizations={organizations} />
         <TwoFactorCard enabled={user.two_factor_enabled} />
         <SessionsCard timeZone={timeZone} />

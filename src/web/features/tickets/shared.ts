@@ -18,6 +18,7 @@ export const ticketKeys = {
   list: (params: Record<string, string>) => ['tickets', 'list', params] as const,
   search: (params: Record<string, string>) => ['tickets', 'search', params] as const,
   views: ['tickets', 'views'] as const,
+  activity: (limit: number) => ['tickets', 'activity', { limit }] as const,
   detail: (id: string) => ['tickets', 'detail', id] as const,
   comments: (id: string) => ['tickets', 'comments', id] as const,
   history: (id: string) => ['tickets', 'history', id] as const,
@@ -26,8 +27,8 @@ export const ticketKeys = {
   contactTickets: (id: string) => ['contacts', id, 'tickets'] as const,
 }
 
-/** Query kinds that hold many tickets: any ticket event may change them. */
-export const LIST_KINDS = new Set(['list', 'search', 'views', 'stats'])
+/** Query kinds that hold many tickets: any ticket event may change them (the home page's activity feed too). */
+export const LIST_KINDS = new Set(['list', 'search', 'views', 'stats', 'activity'])
 
 /** A saved ticket view; `filters` holds GET /tickets query keys. */
 export type SavedView = ApiItem<'/api/v1/views'>
@@ -36,6 +37,16 @@ export const viewsQuery = queryOptions({
   queryKey: ticketKeys.views,
   queryFn: async ({ signal }) => (await api.get<SavedView[]>('/views', { signal })).data,
 })
+
+/** One line of the staff home page's recent activity: a history entry or a comment. */
+export type ActivityItem = ApiItem<'/api/v1/activity'>
+
+/** What happened lately on the tickets I may see, newest first (GET /activity). */
+export const activityQuery = (limit = 20) =>
+  queryOptions({
+    queryKey: ticketKeys.activity(limit),
+    queryFn: async ({ signal }) => (await api.get<ActivityItem[]>(`/activity?limit=${limit}`, { signal })).data,
+  })
 
 export type DefaultView = 'mine' | 'unassigned' | 'overdue' | 'allOpen'
 

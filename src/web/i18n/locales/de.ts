@@ -2,11 +2,15 @@ import type { Translation } from './en'
 import adminPeople from './parts/adminPeople.de'
 import adminConfig from './parts/adminConfig.de'
 import crm from './parts/crm.de'
+import activity from './parts/activity.de'
+import profile from './parts/profile.de'
 
 const de: Translation = {
   adminPeople,
   adminConfig,
   crm,
+  activity,
+  profile,
   app: {
     name: 'Aidly',
     skipToContent: 'Zum Inhalt springen',

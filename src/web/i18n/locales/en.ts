@@ -2,6 +2,8 @@ import type { ErrorCode } from '../../../shared/errors'
 import adminPeople from './parts/adminPeople.en'
 import adminConfig from './parts/adminConfig.en'
 import crm from './parts/crm.en'
+import activity from './parts/activity.en'
+import profile from './parts/profile.en'
 
 /** Error codes the API client produces itself, next to the server's catalogue. */
 type ClientErrorCode = 'network_error'
@@ -14,6 +16,8 @@ const en = {
   adminPeople,
   adminConfig,
   crm,
+  activity,
+  profile,
   app: {
     name: 'Aidly',
     skipToContent: 'Skip to content',

@@ -2,11 +2,15 @@ import type { Translation } from './en'
 import adminPeople from './parts/adminPeople.es'
 import adminConfig from './parts/adminConfig.es'
 import crm from './parts/crm.es'
+import activity from './parts/activity.es'
+import profile from './parts/profile.es'
 
 const es: Translation = {
   adminPeople,
   adminConfig,
   crm,
+  activity,
+  profile,
   app: {
     name: 'Aidly',
     skipToContent: 'Ir al contenido',

@@ -2,11 +2,15 @@ import type { Translation } from './en'
 import adminPeople from './parts/adminPeople.fr'
 import adminConfig from './parts/adminConfig.fr'
 import crm from './parts/crm.fr'
+import activity from './parts/activity.fr'
+import profile from './parts/profile.fr'
 
 const fr: Translation = {
   adminPeople,
   adminConfig,
   crm,
+  activity,
+  profile,
   app: {
     name: 'Aidly',
     skipToContent: 'Aller au contenu',
