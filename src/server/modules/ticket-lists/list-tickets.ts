@@ -5,6 +5,7 @@ import { invalid } from '../../platform/errors.js'
 import { selectTickets, type TicketRow } from '../tickets/present.js'
 import { visibleTo } from '../tickets/visibility.js'
 import { ticketFilterConditions, type TicketFilters } from './filters.js'
+import { combinedPageIds, listCombinations } from './combinations.js'
 import { scopedTickets } from './scope.js'
 import { afterCursor, decodeCursor, encodeCursor, orderBySql, sortKeyText, sortPlan, type TicketSort } from './sorting.js'
 
@@ -45,12 +46,14 @@ export async function buildListQueries(tx: Tx, actor: Actor, input: ListInput) {
   if (input.cursor !== undefined && input.page !== undefined) throw invalid('cursor', 'cannot be combined with page')
   const where = await listConditions(tx, actor, input.filters)
   const plan = sortPlan(input.sort)
-  let ids = scopedTickets(tx).select('t.id')
-  for (const w of where) ids = ids.where(w)
-  if (input.cursor) ids = ids.where(afterCursor(plan, decodeCursor(input.cursor, input.sort)))
+  const pageWhere = input.cursor ? [...where, afterCursor(plan, decodeCursor(input.cursor, input.sort))] : where
   const offset = input.cursor === undefined ? ((input.page ?? 1) - 1) * input.limit : 0
   // One row more than asked tells whether there is a next page without counting.
-  const pageIds = ids.select(sortKeyText(plan).as('sort_key')).orderBy(orderBySql(plan)).limit(input.limit + 1).offset(offset)
+  const pairs = await listCombinations(tx, actor.tenantId, input.filters, input.sort)
+  const pageIds = pairs
+    ? combinedPageIds(tx, pairs, pageWhere, input.sort, input.limit + 1, offset)
+    : pageWhere.reduce((q, w) => q.where(w), scopedTickets(tx).select('t.id'))
+      .select(sortKeyText(plan).as('sort_key')).orderBy(orderBySql(plan)).limit(input.limit + 1).offset(offset)
   const page = (idList: string[]) => selectTickets(tx).where(sql<SqlBool>`t.id = ANY(${idList}::uuid[])`)
 
   // Counting stops at COUNT_CAP + 1 matches: past that the list says "1,000+" (total_capped)

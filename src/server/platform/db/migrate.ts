@@ -8,6 +8,7 @@ import * as m0007 from './migrations/2026-11-22-0007-email.js'
 import * as m0008 from './migrations/2026-11-22-0008-notifications-portal.js'
 import * as m0009 from './migrations/2026-11-22-0009-search-speed.js'
 import * as m0010 from './migrations/2026-12-07-0010-activity-feed.js'
+import * as m0011 from './migrations/2026-12-07-0011-list-ranges.js'
 
 /** Every migration, in order. New files are appended here; landed ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0008-notifications-portal': m0008,
   '2026-11-22-0009-search-speed': m0009,
   '2026-12-07-0010-activity-feed': m0010,
+  '2026-12-07-0011-list-ranges': m0011,
 }
 
 class StaticProvider implements MigrationProvider {
