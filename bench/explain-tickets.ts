@@ -27,7 +27,7 @@ import { uuidv7 } from '../src/server/platform/ids.js'
 import { createOrganization } from '../src/server/modules/organizations/create-organization.js'
 import { parseTicketFilters } from '../src/server/modules/ticket-lists/filters.js'
 import { buildListQueries, listConditions, listTickets, type ListInput } from '../src/server/modules/ticket-lists/list-tickets.js'
-import { buildSearchRanking, buildSearchRows } from '../src/server/modules/ticket-lists/search-tickets.js'
+import { buildSearchRanking, buildSearchRows, indexedOnly } from '../src/server/modules/ticket-lists/search-tickets.js'
 import { buildStatsQuery } from '../src/server/modules/ticket-lists/ticket-stats.js'
 
 const SERVER = process.env.DATABASE_URL
@@ -288,6 +288,7 @@ async function main(): Promise<void> {
       ]
     }
     const search = (actor: Actor, q: string) => async (tx: Tx) => {
+      await indexedOnly(tx) // as searchTickets does
       const { page } = await buildSearchRanking(tx, actor, { q, filters: {}, page: 1, limit: 25 })
       const ids = (await page.execute()).map((r) => r.ticket_id)
       return [

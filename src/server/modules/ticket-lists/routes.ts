@@ -72,7 +72,8 @@ const ticketListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const filters = filtersOf(req.query)
     const page = req.query.page ?? 1
     const limit = req.query.limit ?? 25
-    const { data, total } = await tenantRead(ctx, actor, async (tx) => {
+    // A transaction, for searchTickets' SET LOCAL.
+    const { data, total } = await tenantTx(ctx, actor, async (tx) => {
       const { hits, total } = await searchTickets(tx, actor, { q, filters, page, limit })
       const tickets = await present(tx, actor, hits.map((h) => h.row))
       return { data: tickets.map((t, i) => ({ ...t, highlight: hits[i]!.highlight })), total }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../app.js'
 import { addMember, createTestApp, registerOrg, type Session } from '../../../../test/helpers.js'
-import { api, newTeam } from '../tickets/test-support.js'
-import { CANDIDATES, markHighlights, parseTicketNumber } from './search-tickets.js'
+import { authenticate } from '../../platform/auth/authenticate.js'
+import { api, asTenant, newTeam } from '../tickets/test-support.js'
+import { CANDIDATES, indexedOnly, markHighlights, parseTicketNumber, searchTickets } from './search-tickets.js'
 import { contactOf, insertComment, insertTickets, minutesFromNow } from './test-fixtures.js'
 
 let app: App
@@ -168,8 +169,7 @@ describe('searching tickets', () => {
     expect((await search(org.token, 'login', '&sort=number')).statusCode).toBe(400)
   })
 
-  // One word and several words find their candidates in different ways (newestTickets); both
-  // rank the CANDIDATES most recently updated matches and count those.
+  // One word and several words, common in every ticket: the newest CANDIDATES matches are ranked and counted.
   it('ranks the 1,000 most recently updated matches, for one word and for several', async () => {
     const org = await registerOrg(app)
     const made = await insertTickets(app, org, Array.from({ length: CANDIDATES + 5 }, (_, i) => ({
@@ -219,5 +219,46 @@ describe('search helpers', () => {
 
   it('escapes everything in a snippet except the highlight marks', () => {
     expect(markHighlights('a \uE000b\uE001 <c> & "d" \'e\'')).toBe('a <mark>b</mark> &lt;c&gt; &amp; &quot;d&quot; &#39;e&#39;')
+  })
+})
+
+// recentMatches reads candidates in one of three ways — from the window of the newest rows, on
+// newest first, or through the full-text index — chosen by how common the query is. Whatever the
+// way, the answer must be the one a window holding every row gives.
+describe('the ways search reads its candidates', () => {
+  it('give the same page and total whichever way the window and the query lead', async () => {
+    const org = await registerOrg(app)
+    const words = ['amber', 'basalt', 'cobalt', 'dune', 'ember']
+    const specs = Array.from({ length: 48 }, (_, i) => ({
+      // amber everywhere, basalt in every 3rd, cobalt in every 11th, dune only in the 3 oldest,
+      // ember never in a subject (only in comments below).
+      subject: ['amber', i % 3 === 0 ? 'basalt' : '', i % 11 === 0 ? 'cobalt' : '', i < 3 ? 'dune' : ''].filter(Boolean).join(' ') + ` ${i}`,
+      updated_at: minutesFromNow(-1000 + i * 7),
+    }))
+    const made = await insertTickets(app, org, specs)
+    for (const [i, t] of made.entries()) {
+      if (i % 5 === 0) await insertComment(app, org, t.id, `ember ${i % 2 ? 'cobalt' : 'dune'}`)
+      if (i % 13 === 0) await insertComment(app, org, t.id, 'basalt ember', { internal: true })
+    }
+    const actor = await authenticate(app.ctx.db, app.ctx.tokens, org.token)
+    const run = (q: string, tuning: { window: number; candidates: number }, page = 1) =>
+      asTenant(app, org, async (tx) => {
+        await indexedOnly(tx)
+        const { hits, total } = await searchTickets(tx, actor, { q, filters: {}, page, limit: 4, tuning })
+        return { ids: hits.map((h) => h.row.id), total }
+      })
+    for (const q of [...words, 'amber basalt', 'basalt cobalt', 'dune ember', 'ember', 'cobalt | dune', '-amber']) {
+      for (const candidates of [3, 7, 1000]) {
+        const truth = [await run(q, { window: 10_000, candidates }), await run(q, { window: 10_000, candidates }, 2)]
+        for (const window of [1, 2, 5, 17]) {
+          const got = [await run(q, { window, candidates }), await run(q, { window, candidates }, 2)]
+          expect(got, `${q} · window ${window} · candidates ${candidates}`).toEqual(truth)
+        }
+      }
+    }
+    // The candidates are the newest matches: with 3 of them, "amber" ranks the 3 newest tickets.
+    const three = await run('amber', { window: 1, candidates: 3 })
+    expect(three.total).toBe(3)
+    expect(new Set(three.ids)).toEqual(new Set(made.slice(-3).map((t) => t.id)))
   })
 })

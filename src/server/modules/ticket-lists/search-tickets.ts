@@ -1,6 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import { can, type Actor } from '../../platform/auth/actor.js'
-import type { Tx } from '../../platform/db/schema.js'
+import type { CommentsTable, TicketsTable, Tx } from '../../platform/db/schema.js'
 import { selectTickets, type TicketRow } from '../tickets/present.js'
 import { isCustomer } from '../tickets/visibility.js'
 import type { TicketFilters } from './filters.js'
@@ -24,6 +24,8 @@ export interface SearchInput {
   filters: TicketFilters
   page: number
   limit: number
+  /** For tests: the window and candidate counts (SEARCH_WINDOW, CANDIDATES), small, to reach every way recentMatches reads. */
+  tuning?: { window: number; candidates: number }
 }
 
 export interface SearchHit {
@@ -74,32 +76,35 @@ export async function buildSearchRanking(tx: Tx, actor: Actor, input: SearchInpu
   const number = parseTicketNumber(input.q)
   const where = await listConditions(tx, actor, input.filters)
   const filtered = <Q extends { where(e: Expression<SqlBool>): Q }>(q: Q): Q => where.reduce((acc, w) => acc.where(w), q)
+  const { window, candidates: limit } = input.tuning ?? { window: SEARCH_WINDOW, candidates: CANDIDATES }
 
-  // Candidates are the most recent CANDIDATES matches of each kind: a rare word's matches are
-  // all of them (found through the GIN indexes), a common word's are read newest first along
-  // the updated_at and created_at indexes and stop there, instead of ranking a third of the
-  // organization's tickets. For queries of several words see newestTickets (counting words
-  // here only picks the plan; the parser's own reading of the query decides what matches).
-  const severalWords = (input.q.match(/[\p{L}\p{N}]+/gu) ?? []).length > 1
+  // Candidates are the most recent CANDIDATES matches of each kind, found by recentMatches: among
+  // the newest tickets (and comments) when a word is common, through the full-text index when not.
   const candidates = tenantViews(tx)
-    .with('rt', (db) => newestTickets(
-      filtered(db.selectFrom('tenant_tickets as t').select(['t.id as ticket_id', 't.updated_at', 't.search'])), query, severalWords))
-    .with('rc', (db) => db.selectFrom('tenant_comments as c')
-      .select(['c.ticket_id', 'c.search'])
-      .where(sql<SqlBool>`c.search @@ ${query}`).where('c.deleted_at', 'is', null)
-      .$if(!readsInternalNotes(actor), (q) => q.where('c.is_internal', '=', false))
-      .orderBy('c.created_at', 'desc').limit(CANDIDATES))
+    .with('rt', () => recentMatches({
+      rows: filtered(tx.withTables<{ tenant_tickets: TicketsTable }>().selectFrom('tenant_tickets as t')).select(['t.id as ticket_id', 't.updated_at']),
+      order: 'updated_at', query, window, limit, columns: sql`ticket_id, updated_at, rank`,
+    }))
+    .with('rc', () => recentMatches({
+      // Comments count only when the tickets' own text has not filled the candidates: they rank
+      // below every such ticket, so they would only be reached past the CANDIDATES-th result.
+      rows: tx.withTables<{ tenant_comments: CommentsTable; rt: { ticket_id: string } }>().selectFrom('tenant_comments as t')
+        .select(['t.ticket_id', 't.created_at']).where('t.deleted_at', 'is', null)
+        .$if(!readsInternalNotes(actor), (q) => q.where('t.is_internal', '=', false))
+        .where((eb) => eb(eb.selectFrom('rt').select(sql<number>`count(*)`.as('n')), '<', limit)),
+      order: 'created_at', query, window, limit, columns: sql`ticket_id, created_at, rank`,
+    }))
     // A ticket whose own text matches ranks above any of its comments, so only the comments of
     // the other tickets are ranked, best per ticket, and only those tickets are looked up by id
     // (a lateral LIMIT 1 keeps that a keyed look-up, rather than a join that may read every
     // ticket of the organization).
     .with('cm', (db) => db.selectFrom('rc')
       .where((eb) => eb.not(eb.exists(eb.selectFrom('rt').select('rt.ticket_id').whereRef('rt.ticket_id', '=', 'rc.ticket_id'))))
-      .select(['rc.ticket_id', sql<number>`max(ts_rank_cd(rc.search, ${query}, 32))`.as('rank')])
+      .select(['rc.ticket_id', sql<number>`max(rc.rank)`.as('rank')])
       .groupBy('rc.ticket_id'))
     .with('hits', (db) => {
       const hits = db.selectFrom('rt')
-        .select(['rt.ticket_id', 'rt.updated_at', sql<number>`2 + ts_rank_cd(rt.search, ${query}, 32)`.as('score')])
+        .select(['rt.ticket_id', 'rt.updated_at', sql<number>`2 + rt.rank`.as('score')])
         .unionAll(db.selectFrom('cm')
           .innerJoinLateral((eb) => filtered(eb.selectFrom('tenant_tickets as t').select(['t.id', 't.updated_at']).whereRef('t.id', '=', 'cm.ticket_id')).limit(1).as('t'), (join) => join.onTrue())
           .select(['t.id as ticket_id', 't.updated_at', sql<number>`1 + cm.rank`.as('score')]))
@@ -123,31 +128,65 @@ export async function buildSearchRanking(tx: Tx, actor: Actor, input: SearchInpu
 const tsQuery = (q: string) => sql`websearch_to_tsquery('simple', ${q})`
 /** How many of the most recent matching tickets (and comments) are ranked; `total` counts at most these. */
 export const CANDIDATES = 1000
+/**
+ * How many of the newest tickets (and comments) are read first, newest first, looking for
+ * CANDIDATES matches and measuring how common the query is (recentMatches). Reading one costs
+ * PostgreSQL about a microsecond.
+ */
+export const SEARCH_WINDOW = 5_000
+/** A query matching at least one in this many of the window is read on newest first (at most CANDIDATES × this many rows); a rarer one is looked up in the full-text index. */
+const COMMON_SHARE = 100
 const readsInternalNotes = (actor: Actor) => can(actor, 'comments:internal') && !isCustomer(actor)
 
 /**
- * The CANDIDATES most recently updated of `tickets` (those the actor may see, with the filters)
- * that match the query.
+ * The CANDIDATES most recent rows of `rows` (tickets by update, comments by creation, with the
+ * caller's conditions) whose `search` matches the query, each with its ts_rank_cd (normalized to
+ * 0..1): exactly what `… WHERE search @@ q ORDER BY <order> DESC LIMIT CANDIDATES` gives, read in
+ * the way that costs least for how common the query is.
  *
- * For one word PostgreSQL's statistics know how common it is, and it picks between reading
- * newest first along the updated_at index until it has enough (a common word) and the GIN index
- * (a rare one). For several words it multiplies their frequencies, which is far off when the
- * words go together or never do: it expected "login color" in 5% of the tickets, read all
- * 100,000 newest first and found none. So for several words the matches are first read through
- * the GIN index (a MATERIALIZED CTE is planned for all its rows, so not along updated_at, and is
- * read only as far as it is used), up to CANDIDATES + 1 of them: if there are no more than
- * CANDIDATES those are all of them, otherwise the planner's newest-first plan is used as for
- * one word — the same tickets either way, for at most CANDIDATES rows more.
+ * PostgreSQL's statistics know how common one word is, but not several together (it expected
+ * "login color" in 5% of the tickets, read all of them newest first and found none), so the
+ * statement measures instead. It reads the newest `window` rows, ranking those that match:
+ * 1. Enough matches there (a word in a fifth of the tickets), or no rows beyond: done.
+ * 2. At least one in COMMON_SHARE matched: it reads on newest first, at most
+ *    CANDIDATES × COMMON_SHARE rows, which finds the rest if the query is as common further back.
+ * 3. Otherwise, or when 2 fell short (the query is rarer in older rows): the full-text index
+ *    finds every match and the newest are kept. Ordering by a computed key keeps the date index
+ *    out of it, and searchTickets turns sequential scans off, so an overestimate cannot pick one.
+ * Each way reads a few tens of thousands of rows at most, whatever the size of the organization.
  */
-function newestTickets<DB, TB extends keyof DB, O>(tickets: SelectQueryBuilder<DB, TB, O>, query: RawBuilder<unknown>, severalWords: boolean): Expression<O> {
-  const matching = tickets.where(sql<SqlBool>`t.search @@ ${query}`)
-  const newest = matching.orderBy(sql`t.updated_at DESC`).limit(CANDIDATES)
-  if (!severalWords) return newest
-  const found = sql`(SELECT count(*) FROM (SELECT 1 FROM g LIMIT ${sql.lit(CANDIDATES + 1)}) x)`
-  return sql<O>`(WITH g AS MATERIALIZED (${matching})
-    SELECT * FROM g WHERE ${found} <= ${sql.lit(CANDIDATES)}
+function recentMatches<DB, TB extends keyof DB, O>(opts: {
+  rows: SelectQueryBuilder<DB, TB, O>
+  order: 'updated_at' | 'created_at'
+  query: RawBuilder<unknown>
+  window: number
+  /** CANDIDATES, unless a test says otherwise. */
+  limit: number
+  /** The columns `rows` selects, as SQL (the ways that read on carry the text vector along and drop it here). */
+  columns: RawBuilder<unknown>
+}): RawBuilder<O & { rank: number }> {
+  const { rows, order, query, window, limit, columns } = opts
+  const key = sql.ref(`t.${order}`)
+  const newest = rows.select(sql<number | null>`CASE WHEN t.search @@ ${query} THEN ts_rank_cd(t.search, ${query}, 32) END`.as('rank'))
+    .orderBy(sql`${key} DESC`).limit(window)
+  // Ranked once chosen: ranking reads the whole text vector, and the index may find thousands.
+  const withSearch = rows.select(sql<string>`t.search`.as('search'))
+  const ranked = (q: Expression<unknown>) => sql`SELECT m.*, ts_rank_cd(m.search, ${query}, 32) AS rank FROM (${q}) m`
+  const readOn = sql`SELECT * FROM (${withSearch.orderBy(sql`${key} DESC`).limit(limit * COMMON_SHARE)}) x
+    WHERE x.search @@ ${query} LIMIT ${sql.lit(limit)}`
+  const indexed = withSearch.where(sql<SqlBool>`t.search @@ ${query}`).orderBy(sql`${key} + interval '0' DESC`).limit(limit)
+  const hits = sql`(SELECT count(*) FROM hit)`
+  const enough = sql`(${hits} >= ${sql.lit(limit)} OR (SELECT count(*) FROM w) < ${sql.lit(window)})`
+  const common = sql`${hits} * ${sql.lit(COMMON_SHARE)} >= ${sql.lit(window)}`
+  const readEnough = sql`(SELECT count(*) FROM more) >= ${sql.lit(limit)}`
+  return sql<O & { rank: number }>`(WITH w AS MATERIALIZED (${newest}),
+    hit AS MATERIALIZED (SELECT * FROM w WHERE w.rank IS NOT NULL LIMIT ${sql.lit(limit)}),
+    more AS MATERIALIZED (SELECT * FROM (${ranked(readOn)}) r WHERE NOT ${enough} AND ${common})
+    SELECT * FROM hit WHERE ${enough}
     UNION ALL
-    SELECT * FROM (${newest}) n WHERE ${found} > ${sql.lit(CANDIDATES)})`
+    SELECT ${columns} FROM more WHERE ${readEnough}
+    UNION ALL
+    SELECT ${columns} FROM (${ranked(indexed)}) i WHERE NOT ${enough} AND NOT ${readEnough})`
 }
 
 /**
@@ -184,10 +223,20 @@ export function buildSearchRows(tx: Tx, actor: Actor, q: string, ids: string[]) 
 }
 
 /**
+ * Every part of a search is read through an index (bench/explain-tickets.ts checks it). Turning
+ * sequential scans off for the transaction keeps PostgreSQL from scanning a table when it
+ * overestimates how many rows a query matches (recentMatches). Needs a transaction.
+ */
+export async function indexedOnly(tx: Tx): Promise<void> {
+  await sql`SET LOCAL enable_seqscan = off`.execute(tx)
+}
+
+/**
  * One page of search results with highlighted snippets and the total: the ranking statement,
  * then the read model for that page's tickets only (two statements whatever the page size).
  */
 export async function searchTickets(tx: Tx, actor: Actor, input: SearchInput): Promise<{ hits: SearchHit[]; total: number }> {
+  await indexedOnly(tx)
   const { page, count } = await buildSearchRanking(tx, actor, input)
   const ranking = await page.execute()
   let total = ranking[0] ? Number(ranking[0].total) : 0
