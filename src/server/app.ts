@@ -7,6 +7,8 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Redis } from 'ioredis'
 import pino from 'pino'
+import { Ajv, type Options as AjvOptions } from 'ajv'
+import formats from 'ajv-formats'
 import { deriveKey } from './platform/auth/crypto.js'
 import { gate } from './platform/auth/actor.js'
 import { CacheBus, setCacheTtl } from './platform/shared-cache.js'
@@ -48,6 +50,22 @@ function realtimeToken(url: string): string | undefined {
 const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web')
 
 /**
+ * Request validation with two Ajv instances. The query string, path and headers arrive as text,
+ * so their values are converted to the schema's types (`?limit=25`, a single value as a list).
+ * JSON bodies arrive typed and are taken as they are: converting there turned a `null` sent to
+ * clear a nullable text field into `""` (the first type of the union that accepts it), and a
+ * `"5"` into a number the client never sent.
+ */
+function useValidators(app: FastifyInstance): void {
+  const base: AjvOptions = { removeAdditional: false, useDefaults: true, allErrors: false }
+  const converting = new Ajv({ ...base, coerceTypes: 'array' })
+  const exact = new Ajv({ ...base, coerceTypes: false })
+  // ajv-formats is CommonJS: its plugin is the default export's default.
+  for (const ajv of [converting, exact]) formats.default(ajv)
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? exact : converting).compile(schema))
+}
+
+/**
  * Builds the Fastify app — database opened and migrated, every module registered — without
  * listening. `aidly serve` listens on it; tests call `app.inject()`.
  */
@@ -63,8 +81,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   })
+  useValidators(app)
 
   const database = options.database ?? await openDatabase({
     databaseUrl: config.databaseUrl, dataDir: config.dataDir,

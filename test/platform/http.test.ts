@@ -45,6 +45,21 @@ describe('API conventions', () => {
     expect(res.json.error).toMatchObject({ code: 'validation_error', details: [expect.objectContaining({ field: 'ticket_prefix' })] })
   })
 
+  it('takes JSON bodies as sent (null stays null, text is not a number) but reads query strings as their types', async () => {
+    const s = await registerOrg(app)
+    const zone = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { time_zone: 'Europe/Paris' } })
+    expect((zone.json.data as any).time_zone).toBe('Europe/Paris')
+    const cleared = await call(app, 'PATCH', '/api/v1/auth/me', { token: s.token, body: { time_zone: null } })
+    expect(cleared.statusCode, cleared.body).toBe(200)
+    expect((cleared.json.data as any).time_zone).toBeNull()
+    const asText = await call(app, 'POST', '/api/v1/tickets', { token: s.token, body: { subject: 'Typed', custom_fields: {}, tags: 'one' } })
+    expect(asText.statusCode).toBe(400)
+    expect((asText.json.error as any).details[0].field).toBe('tags')
+    const query = await call(app, 'GET', '/api/v1/tickets?limit=2&priority=high', { token: s.token })
+    expect(query.statusCode).toBe(200)
+    expect((query.json.meta as any).limit).toBe(2)
+  })
+
   it('gives every response a request id', async () => {
     const res = await call(app, 'GET', '/api/health')
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)

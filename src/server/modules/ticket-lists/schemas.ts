@@ -52,7 +52,14 @@ export const StatsSchema = Type.Object({
 // --- saved views
 
 const ViewName = Type.String({ minLength: 1, maxLength: 100 })
-export const ViewFilters = withFilters({})
+/**
+ * A saved view stores the query keys of GET /tickets, so each filter may also be sent as the text
+ * a query string carries ("high,urgent", "true"); parseTicketFilters reads both forms.
+ */
+export const ViewFilters = Obj(
+  Object.fromEntries(Object.entries(FilterProperties).map(([key, schema]) => [key, Type.Optional(Type.Union([schema, Type.String({ maxLength: 2000 })]))])),
+  { patternProperties: CustomFieldFilterProperties },
+)
 
 export const ViewSchema = Type.Object({
   id: Type.String(),

@@ -22247,42 +22247,23 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters: {
-                            /** @description `me`, `none` or a user id */
                             assignee?: string;
-                            /** @description A category; its sub-categories are included */
                             category_id?: string;
                             company_id?: string;
-                            /** Format: date-time */
                             created_after?: string;
-                            /** Format: date-time */
                             created_before?: string;
-                            /**
-                             * @description `only`: the trash (needs tickets:delete)
-                             * @enum {string}
-                             */
-                            deleted?: "only";
-                            /** @description Deleted tickets too (needs tickets:delete) */
-                            include_deleted?: boolean;
-                            /** @description Due date passed and the status is not resolved, closed or cancelled (false: the others) */
-                            overdue?: boolean;
-                            /** @description Priorities: low, medium, high, urgent */
-                            priority?: string[];
+                            deleted?: "only" | string;
+                            include_deleted?: boolean | string;
+                            overdue?: boolean | string;
+                            priority?: string[] | string;
                             requester_id?: string;
-                            /** @description Sources: email, web_form, chat, phone, social_media, api, internal */
-                            source?: string[];
-                            /** @description true: only spam; false (default): no spam */
-                            spam?: boolean;
-                            /** @description Status ids */
-                            status?: string[];
-                            /** @description Status categories: new, open, pending, on_hold, resolved, closed, cancelled */
-                            status_category?: string[];
-                            /** @description Tags; a ticket must carry all of them */
-                            tag?: string[];
-                            /** @description `none` or a team id */
+                            source?: string[] | string;
+                            spam?: boolean | string;
+                            status?: string[] | string;
+                            status_category?: string[] | string;
+                            tag?: string[] | string;
                             team?: string;
-                            /** Format: date-time */
                             updated_after?: string;
-                            /** Format: date-time */
                             updated_before?: string;
                         } & {
                             [key: string]: string;
@@ -22686,42 +22667,23 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: {
-                            /** @description `me`, `none` or a user id */
                             assignee?: string;
-                            /** @description A category; its sub-categories are included */
                             category_id?: string;
                             company_id?: string;
-                            /** Format: date-time */
                             created_after?: string;
-                            /** Format: date-time */
                             created_before?: string;
-                            /**
-                             * @description `only`: the trash (needs tickets:delete)
-                             * @enum {string}
-                             */
-                            deleted?: "only";
-                            /** @description Deleted tickets too (needs tickets:delete) */
-                            include_deleted?: boolean;
-                            /** @description Due date passed and the status is not resolved, closed or cancelled (false: the others) */
-                            overdue?: boolean;
-                            /** @description Priorities: low, medium, high, urgent */
-                            priority?: string[];
+                            deleted?: "only" | string;
+                            include_deleted?: boolean | string;
+                            overdue?: boolean | string;
+                            priority?: string[] | string;
                             requester_id?: string;
-                            /** @description Sources: email, web_form, chat, phone, social_media, api, internal */
-                            source?: string[];
-                            /** @description true: only spam; false (default): no spam */
-                            spam?: boolean;
-                            /** @description Status ids */
-                            status?: string[];
-                            /** @description Status categories: new, open, pending, on_hold, resolved, closed, cancelled */
-                            status_category?: string[];
-                            /** @description Tags; a ticket must carry all of them */
-                            tag?: string[];
-                            /** @description `none` or a team id */
+                            source?: string[] | string;
+                            spam?: boolean | string;
+                            status?: string[] | string;
+                            status_category?: string[] | string;
+                            tag?: string[] | string;
                             team?: string;
-                            /** Format: date-time */
                             updated_after?: string;
-                            /** Format: date-time */
                             updated_before?: string;
                         } & {
                             [key: string]: string;
