@@ -196,6 +196,8 @@ describe('field value checks (pure, property-based)', () => {
   const multi: FieldDefinition = { ...select, type: 'multiselect' }
 
   it('a date is accepted exactly when it is a real calendar date', () => {
+    expect(isRealDate('0000-02-29')).toBe(true) // found by the property below: year 0 is a leap year
+    expect(isRealDate('1900-02-29')).toBe(false)
     fc.assert(fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
       const text = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
       const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0

@@ -25,9 +25,10 @@ export function isRealDate(text: string): boolean {
   const m = DATE_RE.exec(text)
   if (!m) return false
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(y, mo - 1, d))
-  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear puts them back.
-  date.setUTCFullYear(y)
+  // Year, month and day set together: Date.UTC maps years 0–99 to 1900–1999, and moving the year
+  // afterwards turned 0000-02-29 (a leap day) into 1900-03-01 (1900 is no leap year).
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
 }
 
