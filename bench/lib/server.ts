@@ -1,9 +1,12 @@
 /**
- * Servers under test as child processes — Aidly (`src/cli/aidly.ts serve`) and the bare Fastify
- * reference — so their memory is measured apart from the load generator. Node runs the
- * TypeScript entry itself (`node --import tsx`), so the pid is the server's, not a wrapper's.
+ * Servers under test as child processes — Aidly and the bare Fastify reference — so their memory
+ * is measured apart from the load generator. Aidly runs compiled, as `npm start` runs it
+ * (dist/server/aidly.mjs, built by scripts/ensure-server.mjs); with --cpu-prof or
+ * --count-queries it runs from the TypeScript sources instead, so profiles name source files.
+ * Node runs the entry itself (`node --import tsx` for TypeScript), so the pid is the server's,
+ * not a wrapper's.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import net from 'node:net'
@@ -52,7 +55,8 @@ async function start(name: string, entry: string, args: string[], env: NodeJS.Pr
   mkdirSync(LOG_DIR, { recursive: true })
   const logFile = path.join(LOG_DIR, `${name}.log`)
   const fd = openSync(logFile, 'w')
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry, ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd] })
+  const loader = entry.endsWith('.ts') || nodeArgs.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx'] : []
+  const child: ChildProcess = spawn(process.execPath, [...loader, ...nodeArgs, entry, ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd] })
   closeSync(fd)
   const state: { exited: string | null } = { exited: null }
   const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => { state.exited = `exited with ${signal ?? code}`; resolve() }))
@@ -123,7 +127,10 @@ export async function startAidly(target: Target, extra: Instrumentation = {}): P
   })
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl
   Object.assign(env, extra.env)
-  return start(`aidly-${target.engine}`, 'src/cli/aidly.ts', ['serve'], env, '/api/health', port, 300_000, extra.nodeArgs)
+  const fromSources = (extra.nodeArgs ?? []).length > 0
+  if (!fromSources) execFileSync(process.execPath, ['scripts/ensure-server.mjs'], { cwd: ROOT, stdio: 'ignore' })
+  const entry = fromSources ? 'src/cli/aidly.ts' : 'dist/server/aidly.mjs'
+  return start(`aidly-${target.engine}`, entry, ['serve'], env, '/api/health', port, 300_000, extra.nodeArgs)
 }
 
 /** The reference: Fastify with one JSON route, nothing else. */

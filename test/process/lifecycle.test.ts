@@ -7,13 +7,18 @@ import { post, startServer } from './server-process.js'
 
 // These start the real `aidly serve` process on embedded PGlite, whatever engine the suite runs on.
 describe('the server process', () => {
+  // Compiled, as `npm start` runs it; the second start runs from the sources, on the same data.
   it('creates the demo organization on first start, drains on SIGTERM, and keeps data across restarts', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'aidly-proc-'))
-    const first = await startServer(dataDir)
+    const first = await startServer(dataDir, {}, { built: true })
     expect(first.output()).toMatch(/Demo organization \\?"Acme Support\\?" created/)
     expect(first.output()).toMatch(/admin@acme\.example/)
     const demo = await post(`${first.url}/api/v1/auth/login`, { email: 'admin@acme.example', password: DEMO_PASSWORD })
     expect(demo.status).toBe(200)
+    // The compiled server finds the web app (dist/web) as the sources do.
+    const page = await fetch(`${first.url}/tickets`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root">')
     const reg = await post(`${first.url}/api/v1/auth/register`, { organization: 'Durable Inc', name: 'D', email: 'd@durable.test', password: 'durable password' })
     expect(reg.status).toBe(201)
     first.child.kill('SIGTERM')

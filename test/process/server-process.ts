@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -10,9 +10,15 @@ export interface RunningServer {
   exited: Promise<number | null>
 }
 
-/** Starts `aidly serve` as a real process on a free port with its own data dir (embedded PGlite). */
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/aidly.ts', 'serve'], {
+/**
+ * Starts `aidly serve` as a real process on a free port with its own data dir (embedded PGlite):
+ * from the TypeScript sources, or with `built` as `npm start` runs it, compiled
+ * (scripts/ensure-server.mjs, then dist/server/aidly.mjs).
+ */
+export async function startServer(dataDir: string, env: Record<string, string> = {}, opts: { built?: boolean } = {}): Promise<RunningServer> {
+  if (opts.built) execFileSync(process.execPath, ['scripts/ensure-server.mjs'], { cwd: ROOT, stdio: 'ignore' })
+  const entry = opts.built ? ['dist/server/aidly.mjs'] : ['--import', 'tsx', 'src/cli/aidly.ts']
+  const child = spawn(process.execPath, [...entry, 'serve'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', AIDLY_DATA_DIR: dataDir, LOG_LEVEL: 'info', AIDLY_SECRET: 'process-test-secret-0123456789-0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
