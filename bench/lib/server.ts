@@ -124,6 +124,8 @@ export async function startAidly(target: Target, extra: Instrumentation = {}): P
     AIDLY_AUTH_RATE_LIMIT: '100000',
     AIDLY_ACCESS_TOKEN_TTL: '86400',
     LOG_LEVEL: 'warn',
+    // As `npm start` sets it (decision 0011).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   })
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl
   Object.assign(env, extra.env)
