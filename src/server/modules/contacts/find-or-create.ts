@@ -1,18 +1,30 @@
 import { sql } from 'kysely'
 import type { Tx } from '../../platform/db/schema.js'
+import { currentTenantId } from '../../platform/db/tenant.js'
 import { uuidv7 } from '../../platform/ids.js'
+import { tenantDirectory } from './scope.js'
 
 /** The part after the last @, lowercased: what company email domains are matched against. */
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase()
 }
 
+/**
+ * Whether to look up through the tenant views: inside the organization's tenant transaction, where
+ * row-level security would keep `lower(email)` and `@>` from their indexes (scope.ts) and a lookup
+ * read every contact — 25 ms per new ticket at 50,000 contacts. Outside one (system work) the
+ * tables are read directly, with their indexes.
+ */
+const throughViews = (tenantId: string) => currentTenantId() === tenantId
+
 /** The company (not deleted) that lists this email's domain, if any. */
 export async function companyForEmail(tx: Tx, tenantId: string, email: string): Promise<string | null> {
-  const row = await tx.selectFrom('companies').select('id')
-    .where('tenant_id', '=', tenantId).where('deleted_at', 'is', null)
-    .where(sql<boolean>`domains @> ARRAY[${emailDomain(email)}]::text[]`)
-    .orderBy('created_at').limit(1).executeTakeFirst()
+  const matches = sql<boolean>`domains @> ARRAY[${emailDomain(email)}]::text[]`
+  const row = throughViews(tenantId)
+    ? await tenantDirectory(tx).selectFrom('tenant_companies').select(['id']).where('tenant_id', '=', tenantId).where('deleted_at', 'is', null)
+      .where(matches).orderBy('created_at').limit(1).executeTakeFirst()
+    : await tx.selectFrom('companies').select(['id']).where('tenant_id', '=', tenantId).where('deleted_at', 'is', null)
+      .where(matches).orderBy('created_at').limit(1).executeTakeFirst()
   return row?.id ?? null
 }
 
@@ -48,11 +60,20 @@ export async function findOrCreateContact(tx: Tx, tenantId: string, input: { ema
   return { ...winner, created: false }
 }
 
+const contactsTable = (tx: Tx) => tx.selectFrom('contacts')
+
+/**
+ * The organization's live contacts with this email (in any letter case), as a query to select
+ * from: through the tenant view in its tenant transaction, so the email index serves it (see
+ * throughViews). The view has the table's columns, so the query reads the same either way.
+ */
+export function contactsWithEmail(tx: Tx, tenantId: string, email: string) {
+  const from = throughViews(tenantId) ? tenantDirectory(tx).selectFrom('tenant_contacts') as unknown as ReturnType<typeof contactsTable> : contactsTable(tx)
+  return from.where('tenant_id', '=', tenantId).where('deleted_at', 'is', null).where(sql<boolean>`lower(email) = ${email.toLowerCase()}`)
+}
+
 async function findContactByEmail(tx: Tx, tenantId: string, email: string) {
-  return tx.selectFrom('contacts').select(['id', 'email', 'name', 'company_id', 'is_blocked'])
-    .where('tenant_id', '=', tenantId).where('deleted_at', 'is', null)
-    .where(sql`lower(email)`, '=', email.toLowerCase())
-    .executeTakeFirst()
+  return contactsWithEmail(tx, tenantId, email).select(['id', 'email', 'name', 'company_id', 'is_blocked']).executeTakeFirst()
 }
 
 /**

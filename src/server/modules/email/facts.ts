@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Tx } from '../../platform/db/schema.js'
+import { contactsWithEmail } from '../contacts/find-or-create.js'
 import { mailboxes } from './intake.js'
 import type { InboundMail } from './parse.js'
 import { DEFAULT_TEMPLATES, type TemplateText } from './templates.js'
@@ -57,8 +58,7 @@ export async function loadFacts(tx: Tx, tenantId: string, mail: InboundMail, sel
       .where('tenant_id', '=', tenantId).where('message_id', '=', self.message_id).where('id', '!=', self.id)
       .where((w) => w.or([w('outcome', 'in', ['ticket_created', 'comment_added']), w('direction', '=', 'outbound')]))
       .orderBy('received_at').limit(1)).as('earlier'),
-    jsonObjectFrom(eb.selectFrom('contacts').select(['id', 'is_blocked', 'email_status'])
-      .where('tenant_id', '=', tenantId).where('deleted_at', 'is', null).where(sql<string>`lower(email)`, '=', sender).limit(1)).as('sender_contact'),
+    jsonObjectFrom(contactsWithEmail(tx, tenantId, sender).select(['id', 'is_blocked', 'email_status']).limit(1)).as('sender_contact'),
     eb.selectFrom((r) => r.selectFrom('email_messages').select('id')
       .where('tenant_id', '=', tenantId).where('direction', '=', 'inbound').where('from_address', '=', sender)
       .where('id', '!=', self.id)
