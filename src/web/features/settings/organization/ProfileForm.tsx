@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { isApiError } from '../../../api/client'
+import { LANGUAGE_NAMES, type Language } from '../../../i18n'
 import { compact, focusFirstInvalid, required } from '../../auth/validation'
 import { Alert } from '../../../ui/Alert'
 import { CheckboxField } from '../../../ui/CheckboxField'
@@ -15,8 +16,7 @@ import { useSaved } from './useSaved'
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/
 /** Each language in its own name, as people look for it. */
-const LANGUAGE_NAMES = { en: 'English', es: 'Español', fr: 'Français', de: 'Deutsch' } as const
-type Locale = keyof typeof LANGUAGE_NAMES
+type Locale = Language
 type Scope = 'team' | 'all'
 
 const FIELDS = ['name', 'slug', 'time_zone', 'locale', 'ticket_prefix', 'settings.agent_ticket_scope', 'settings.customers_see_company_tickets', 'settings.portal_signup'] as const
