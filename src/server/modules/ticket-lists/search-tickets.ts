@@ -1,8 +1,8 @@
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
-import { can, type Actor } from '../../platform/auth/actor.js'
+import type { Actor } from '../../platform/auth/actor.js'
 import type { CommentsTable, TicketsTable, Tx } from '../../platform/db/schema.js'
+import { seesInternal } from '../conversation/policy.js'
 import { selectTickets, type TicketRow } from '../tickets/present.js'
-import { isCustomer } from '../tickets/visibility.js'
 import type { TicketFilters } from './filters.js'
 import { listConditions } from './list-tickets.js'
 import { tenantViews } from './scope.js'
@@ -90,7 +90,7 @@ export async function buildSearchRanking(tx: Tx, actor: Actor, input: SearchInpu
       // below every such ticket, so they would only be reached past the CANDIDATES-th result.
       rows: tx.withTables<{ tenant_comments: CommentsTable; rt: { ticket_id: string } }>().selectFrom('tenant_comments as t')
         .select(['t.ticket_id', 't.created_at']).where('t.deleted_at', 'is', null)
-        .$if(!readsInternalNotes(actor), (q) => q.where('t.is_internal', '=', false))
+        .$if(!seesInternal(actor), (q) => q.where('t.is_internal', '=', false))
         .where((eb) => eb(eb.selectFrom('rt').select(sql<number>`count(*)`.as('n')), '<', limit)),
       order: 'created_at', query, window, limit, columns: sql`ticket_id, created_at, rank`,
     }))
@@ -136,7 +136,6 @@ export const CANDIDATES = 1000
 export const SEARCH_WINDOW = 5_000
 /** A query matching at least one in this many of the window is read on newest first (at most CANDIDATES × this many rows); a rarer one is looked up in the full-text index. */
 const COMMON_SHARE = 100
-const readsInternalNotes = (actor: Actor) => can(actor, 'comments:internal') && !isCustomer(actor)
 
 /**
  * The CANDIDATES most recent rows of `rows` (tickets by update, comments by creation, with the
@@ -209,7 +208,7 @@ export function buildSearchRows(tx: Tx, actor: Actor, q: string, ids: string[]) 
       .whereRef('c.tenant_id', '=', 't.tenant_id').whereRef('c.ticket_id', '=', 't.id')
       .where(sql<boolean>`NOT ${descriptionMatches}`)
       .where(sql<boolean>`c.search @@ ${query}`).where('c.deleted_at', 'is', null)
-      .$if(!readsInternalNotes(actor), (qb) => qb.where('c.is_internal', '=', false))
+      .$if(!seesInternal(actor), (qb) => qb.where('c.is_internal', '=', false))
       .orderBy(sql`ts_rank_cd(c.search, ${query}) DESC, c.created_at DESC`).limit(1)
       .as('bc'), (join) => join.onTrue())
     .select([
