@@ -50,9 +50,8 @@ export async function listCombinations(tx: Tx, tenantId: string, f: TicketFilter
   for (const key of Object.keys(f) as Array<keyof TicketFilters>) {
     if (f[key] !== undefined && !COMPATIBLE.has(key)) return null
   }
-  let statuses = (await statusCategories(tx, tenantId)).map((s) => s)
-  if (f.status) statuses = statuses.filter((s) => f.status!.includes(s.id))
-  if (f.status_category) statuses = statuses.filter((s) => (f.status_category as string[]).includes(s.category))
+  const statuses = (await statusCategories(tx, tenantId)).filter((s) =>
+    (!f.status || f.status.includes(s.id)) && (!f.status_category || (f.status_category as string[]).includes(s.category)))
   const priorities = f.priority ?? PRIORITIES
   if (statuses.length * priorities.length > MAX_COMBINATIONS) return null
   return statuses.flatMap((s) => priorities.map((p): [string, Priority] => [s.id, p]))
